@@ -1,0 +1,47 @@
+"""The `gridwork` command: every subcommand parses, calls one service, prints."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from pydantic import ValidationError
+
+from gridwork.cli import areas, db, demo, serve, sweep, users
+from gridwork.cli.context import CliContext
+from gridwork.config import Settings
+from gridwork.domain.errors import GridworkError
+
+
+@click.group()
+@click.version_option(package_name="gridwork")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """gridwork: community grid governance."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise click.ClickException(f"bad setting: {first['msg']}") from None
+    ctx.obj = CliContext(settings)
+
+
+for module in (db, areas, users, sweep, demo, serve):
+    cli.add_command(module.command)
+
+
+def main() -> None:
+    """Entry point: domain errors become one line on stderr and exit code 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except GridworkError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,69 @@
+"""Settings, read once at start-up from the environment (prefix GRIDWORK_) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "dev-insecure-change-me"
+
+
+class Settings(BaseSettings):
+    """Every setting gridwork reads; documented one by one in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWORK_", extra="ignore")
+
+    env: str = Field(default="dev", description="Deployment environment: `dev`, `test` or `prod`.")
+    database_url: str = Field(
+        default="sqlite:///var/gridwork.db",
+        description="SQLAlchemy URL of the database (SQLite file or PostgreSQL).",
+    )
+    timezone: str = Field(
+        default="Asia/Shanghai", description="Zone in which times are shown to people."
+    )
+    secret_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description="Key for hashing tokens and case secrets; must be set outside dev.",
+    )
+    token_ttl_hours: int = Field(
+        default=12, ge=1, description="How long an API bearer token stays valid."
+    )
+    page_size_max: int = Field(
+        default=200, ge=1, description="Largest page a list endpoint will return."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("env")
+    @classmethod
+    def _known_env(cls, value: str) -> str:
+        if value not in {"dev", "test", "prod"}:
+            raise ValueError("env must be dev, test or prod")
+        return value
+
+    @model_validator(mode="after")
+    def _real_secret_outside_dev(self) -> Settings:
+        if self.env != "dev" and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 16
+        ):
+            raise ValueError(
+                "GRIDWORK_SECRET_KEY must be set to a real secret (16+ characters) outside dev"
+            )
+        return self
+
+    def sqlite_path(self) -> Path | None:
+        """The database file when the URL points at SQLite on disk."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :])
+        return None

@@ -1,0 +1,93 @@
+"""How a case is shown: to staff in scope (with reporter contact) and to its reporter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, select
+
+from gridwork.domain.sla import is_overdue
+from gridwork.domain.workflow import CLOCK_RUNNING, Status, allowed_actions
+from gridwork.services.clock import utcnow
+from gridwork.store.tables import areas, case_events, users
+
+
+def case_summary(row: RowMapping) -> dict[str, Any]:
+    """The fields every view of a case shares (no personal data)."""
+    status = Status(row["status"])
+    return {
+        "id": row["id"],
+        "reference": row["reference"],
+        "status": status.value,
+        "category": row["category_code"],
+        "description": row["description"],
+        "area_code": row["area_code"],
+        "channel": row["channel"],
+        "lat": row["lat"],
+        "lng": row["lng"],
+        "created_at": row["created_at"],
+        "accepted_at": row["accepted_at"],
+        "deadline_at": row["deadline_at"],
+        "resolved_at": row["resolved_at"],
+        "closed_at": row["closed_at"],
+        "overdue": status in CLOCK_RUNNING and is_overdue(row["deadline_at"], utcnow()),
+        "rating": row["rating"],
+        "rating_comment": row["rating_comment"],
+        "return_count": row["return_count"],
+        "escalation_count": row["escalation_count"],
+        "reopen_count": row["reopen_count"],
+    }
+
+
+def staff_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
+    """A case as staff in scope see it: who handles it, who reported it, the full timeline."""
+    view = case_summary(row)
+    area_name = conn.execute(
+        select(areas.c.name).where(areas.c.code == row["area_code"])
+    ).scalar_one()
+    assignee = None
+    if row["assignee_id"] is not None:
+        assignee = conn.execute(
+            select(users.c.username).where(users.c.id == row["assignee_id"])
+        ).scalar_one()
+    view.update(
+        area_name=area_name,
+        handler_unit=row["handler_unit"],
+        assignee=assignee,
+        reporter={"name": row["reporter_name"], "phone": row["reporter_phone"]},
+        allowed_actions=[a.value for a in allowed_actions(Status(row["status"]))],
+        timeline=_timeline(conn, row["id"], with_actors=True),
+    )
+    return view
+
+
+def resident_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
+    """A case as its reporter sees it: progress and notes, no staff names."""
+    view = case_summary(row)
+    view["timeline"] = _timeline(conn, row["id"], with_actors=False)
+    return view
+
+
+def _timeline(conn: Connection, case_id: int, *, with_actors: bool) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.seq)
+    ).mappings()
+    timeline = []
+    for r in rows:
+        entry: dict[str, Any] = {
+            "seq": r["seq"],
+            "action": r["action"],
+            "at": r["at"],
+            "from": r["from_status"],
+            "to": r["to_status"],
+            "area_code": r["area_code"],
+            "note": r["note"],
+            "rating": r["rating"],
+        }
+        label = r["actor_label"]
+        if with_actors:
+            entry["actor"] = label
+        else:
+            entry["actor"] = label if label in ("resident", "system") else "staff"
+        timeline.append(entry)
+    return timeline

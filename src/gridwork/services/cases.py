@@ -1,0 +1,418 @@
+"""Cases: `submit_report`, `act_on_case`, and reading them within scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, desc, func, or_, select, update
+
+from gridwork.domain import cases as rules
+from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
+from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
+from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.sla import Urgency, deadline_for
+from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
+from gridwork.services.case_views import case_summary, resident_view, staff_view
+from gridwork.services.clock import utcnow
+from gridwork.services.paging import Page, PageRequest
+from gridwork.services.users import keyed_hash
+from gridwork.store.scope import in_subtree, scope_codes, scope_filter
+from gridwork.store.tables import areas, case_events, cases, categories, grants, users
+
+SYSTEM = "system"
+RESIDENT = "resident"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a resident, worker or integrator tells us."""
+
+    category: str
+    description: str
+    area_code: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    channel: str = "web"
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    """One action on a case, with what it needs."""
+
+    action: str
+    note: str | None = None
+    assignee: str | None = None
+    rating: int | None = None
+
+
+def _locate(conn: Connection, report: Report) -> str:
+    if report.area_code:
+        code = report.area_code.strip()
+        if (
+            not is_valid_code(code)
+            or conn.execute(select(areas.c.code).where(areas.c.code == code)).first() is None
+        ):
+            raise InvalidInput(f"no area {code}", field="area_code")
+        if len(code) < 4:
+            raise InvalidInput("a case must belong to a city or a unit below it", field="area_code")
+        return code
+    if report.lat is None or report.lng is None:
+        raise InvalidInput("give either area_code or both lat and lng", field="area_code")
+    rules.check_point(report.lat, report.lng)
+    # Grid boundaries arrive with the geography work; until then a point cannot be routed.
+    raise InvalidInput(
+        "this installation has no grid boundaries yet, so a location cannot be routed; "
+        "give area_code instead",
+        field="lat",
+        reason="no_grid_geometry",
+    )
+
+
+def submit_report(
+    conn: Connection, actor: Actor | None, report: Report, *, secret_key: str
+) -> tuple[dict[str, Any], str]:
+    """Record a new case in `submitted`; returns (staff view or resident view, case secret)."""
+    description = rules.clean_description(report.description)
+    if (
+        conn.execute(
+            select(categories.c.code).where(
+                categories.c.code == report.category, categories.c.active.is_(True)
+            )
+        ).first()
+        is None
+    ):
+        raise InvalidInput(f"unknown category {report.category!r}", field="category")
+    if report.channel not in rules.CHANNELS:
+        names = ", ".join(sorted(rules.CHANNELS))
+        raise InvalidInput(f"channel must be one of {names}", field="channel")
+    name = (report.reporter_name or "").strip() or None
+    if name is not None and len(name) > 100:
+        raise InvalidInput("reporter name is too long", field="reporter.name")
+    phone = rules.clean_phone(report.reporter_phone)
+    area_code = _locate(conn, report)
+    now = utcnow()
+    secret = rules.new_secret()
+    reference = rules.new_reference()
+    while conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first():
+        reference = rules.new_reference()
+    case_id: int = conn.execute(
+        cases.insert()
+        .values(
+            reference=reference,
+            secret_hash=keyed_hash(secret_key, secret),
+            province_code=area_code[:2],
+            area_code=area_code,
+            category_code=report.category,
+            status=Status.SUBMITTED.value,
+            channel=report.channel,
+            description=description,
+            reporter_name=name,
+            reporter_phone=phone,
+            lat=report.lat,
+            lng=report.lng,
+            created_at=now,
+            updated_at=now,
+            return_count=0,
+            escalation_count=0,
+            reopen_count=0,
+            event_count=1,
+        )
+        .returning(cases.c.id)
+    ).scalar_one()
+    conn.execute(
+        case_events.insert().values(
+            case_id=case_id,
+            province_code=area_code[:2],
+            seq=1,
+            action="submit",
+            actor_id=actor.user_id if actor else None,
+            actor_label=actor.username if actor else RESIDENT,
+            at=now,
+            from_status=None,
+            to_status=Status.SUBMITTED.value,
+            area_code=area_code,
+        )
+    )
+    row = _load(conn, case_id)
+    view = staff_view(conn, row) if actor and _visible(actor, row) else resident_view(conn, row)
+    return view, secret
+
+
+def _load(conn: Connection, case_id: int) -> RowMapping:
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no case {case_id}")
+    return row
+
+
+def _visible(actor: Actor, row: RowMapping) -> bool:
+    return (
+        actor.covers(row["area_code"])
+        or actor.covers(row["handler_unit"])
+        or row["assignee_id"] == actor.user_id
+    )
+
+
+def _visible_filter(actor: Actor) -> Any:
+    codes = scope_codes(actor)
+    return or_(
+        scope_filter(cases.c.area_code, codes),
+        scope_filter(cases.c.handler_unit, codes),
+        cases.c.assignee_id == actor.user_id,
+    )
+
+
+def _case_id(case_ref: str) -> int:
+    if not case_ref.isdigit():
+        raise NotFound(f"no case {case_ref}")
+    return int(case_ref)
+
+
+def get_case_for(conn: Connection, actor: Actor, case_ref: str) -> dict[str, Any]:
+    """A case the actor may see, with its timeline; NotFound if missing or out of scope."""
+    row = conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
+    if row is None or not _visible(actor, row):
+        raise NotFound(f"no case {case_ref}")
+    return staff_view(conn, row)
+
+
+def _by_reference(conn: Connection, reference: str, secret: str, secret_key: str) -> RowMapping:
+    row = (
+        conn.execute(select(cases).where(cases.c.reference == reference.strip().upper()))
+        .mappings()
+        .first()
+    )
+    # Same answer for an unknown reference and a wrong secret: nothing to enumerate.
+    if row is None or not secret or row["secret_hash"] != keyed_hash(secret_key, secret):
+        raise NotFound(f"no case {reference} with that secret")
+    return row
+
+
+def get_case_for_resident(
+    conn: Connection, reference: str, secret: str, *, secret_key: str
+) -> dict[str, Any]:
+    """A reporter's own case, by the reference and secret they were given."""
+    return resident_view(conn, _by_reference(conn, reference, secret, secret_key))
+
+
+def list_cases_for(
+    conn: Connection,
+    actor: Actor,
+    paging: PageRequest,
+    *,
+    area: str | None = None,
+    statuses: list[str] | None = None,
+    category: str | None = None,
+) -> Page:
+    """Cases the actor may see, newest first, optionally within a subtree and by status."""
+    where = [_visible_filter(actor)]
+    if area:
+        if not is_valid_code(area):
+            raise InvalidInput(f"malformed area code {area!r}", field="area")
+        where.append(in_subtree(cases.c.area_code, area))
+    if statuses:
+        known = {s.value for s in Status}
+        unknown = [s for s in statuses if s not in known]
+        if unknown:
+            raise InvalidInput(f"unknown status {unknown[0]!r}", field="status")
+        where.append(cases.c.status.in_(statuses))
+    if category:
+        where.append(cases.c.category_code == category)
+    total = conn.execute(select(func.count()).select_from(cases).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(cases)
+        .where(*where)
+        .order_by(desc(cases.c.created_at), desc(cases.c.id))
+        .limit(paging.page_size)
+        .offset(paging.offset)
+    ).mappings()
+    return Page([case_summary(r) for r in rows], paging.page, paging.page_size, total)
+
+
+def act_on_case(
+    conn: Connection,
+    actor: Actor | None,
+    case_ref: str,
+    request: ActionRequest,
+    *,
+    secret: str | None = None,
+    secret_key: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Apply one workflow action; the case changes only through the transition table."""
+    now = now or utcnow()
+    try:
+        action = Action(request.action)
+    except ValueError:
+        names = ", ".join(a.value for a in Action)
+        raise InvalidInput(
+            f"unknown action {request.action!r}; actions are {names}", field="action"
+        ) from None
+    if actor is None:
+        if secret is None:
+            raise NotFound(f"no case {case_ref}")
+        row = _by_reference(conn, case_ref, secret, secret_key)
+        if action not in RESIDENT_ACTIONS:
+            raise PermissionDenied(f"a resident may only {' or '.join(sorted(RESIDENT_ACTIONS))}")
+        label = RESIDENT
+    else:
+        found = (
+            conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
+        )
+        if found is None or not _visible(actor, found):
+            raise NotFound(f"no case {case_ref}")
+        row = found
+        roles = actor.roles_over([row["area_code"], row["handler_unit"]])
+        if row["assignee_id"] == actor.user_id:
+            roles.add(Role.GRID_WORKER)
+        if not may_take(roles, action):
+            raise PermissionDenied(f"your role may not {action.value} this case")
+        label = actor.username
+    apply_action(
+        conn,
+        row,
+        action,
+        request,
+        actor_id=actor.user_id if actor else None,
+        actor_label=label,
+        now=now,
+    )
+    fresh = _load(conn, row["id"])
+    return staff_view(conn, fresh) if actor else resident_view(conn, fresh)
+
+
+def apply_action(
+    conn: Connection,
+    row: RowMapping,
+    action: Action,
+    request: ActionRequest,
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    now: datetime,
+) -> None:
+    """Move a case (already authorised) through `action` and append its event."""
+    current = Status(row["status"])
+    target = next_status(action, current)
+    note = (request.note or "").strip() or None
+    if action in NOTE_REQUIRED and note is None:
+        raise InvalidInput(f"{action.value} needs a note saying why or what was done", field="note")
+    values: dict[str, Any] = {"status": target.value, "updated_at": now}
+    unit = row["area_code"]
+    rating: int | None = None
+    if action is Action.ACCEPT:
+        values.update(accepted_at=now, deadline_at=_deadline(conn, row, now))
+    elif action is Action.DISPATCH:
+        values.update(_assignment(conn, row, request.assignee))
+    elif action is Action.RESOLVE:
+        values["resolved_at"] = now
+    elif action is Action.CLOSE:
+        values["closed_at"] = now
+    elif action is Action.RETURN:
+        values.update(resolved_at=None, return_count=row["return_count"] + 1)
+    elif action is Action.ESCALATE:
+        unit = _escalation_unit(conn, row["area_code"])
+        values.update(
+            area_code=unit,
+            handler_unit=None,
+            assignee_id=None,
+            accepted_at=now,
+            deadline_at=_deadline(conn, row, now),
+            escalation_count=row["escalation_count"] + 1,
+        )
+    elif action is Action.REOPEN:
+        rules.check_reopen_window(row["closed_at"], now)
+        values.update(
+            closed_at=None,
+            resolved_at=None,
+            rating=None,
+            rating_comment=None,
+            handler_unit=None,
+            assignee_id=None,
+            accepted_at=now,
+            deadline_at=_deadline(conn, row, now),
+            reopen_count=row["reopen_count"] + 1,
+        )
+    elif action is Action.RATE:
+        if row["rating"] is not None:
+            raise Conflict("this case has already been rated", reason="already_rated")
+        rating = rules.check_rating(request.rating)
+        values.update(rating=rating, rating_comment=note)
+    seq = row["event_count"] + 1
+    values["event_count"] = seq
+    # Optimistic lock: the update only lands if nobody acted since we read the row.
+    changed = conn.execute(
+        update(cases)
+        .where(cases.c.id == row["id"], cases.c.event_count == row["event_count"])
+        .values(**values)
+    ).rowcount
+    if changed != 1:
+        raise Conflict("the case changed while you were acting on it; reload and try again")
+    conn.execute(
+        case_events.insert().values(
+            case_id=row["id"],
+            province_code=row["province_code"],
+            seq=seq,
+            action=action.value,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            at=now,
+            from_status=current.value,
+            to_status=target.value,
+            area_code=unit,
+            note=note,
+            rating=rating,
+        )
+    )
+
+
+def _deadline(conn: Connection, row: RowMapping, now: datetime) -> datetime:
+    urgency = conn.execute(
+        select(categories.c.urgency).where(categories.c.code == row["category_code"])
+    ).scalar_one()
+    return deadline_for(Urgency(urgency), now)
+
+
+def _escalation_unit(conn: Connection, code: str) -> str:
+    level = Level(conn.execute(select(areas.c.level).where(areas.c.code == code)).scalar_one())
+    if not rules.can_escalate_from(level):
+        raise Conflict(
+            "the case is owned by a city and cannot be escalated further",
+            reason="top_of_hierarchy",
+        )
+    rows = conn.execute(
+        select(areas.c.code, areas.c.level, areas.c.is_pseudo)
+        .where(areas.c.code.in_(ancestor_codes(code)))
+        .order_by(areas.c.code)
+    ).all()
+    return rules.escalation_target([(r.code, Level(r.level), bool(r.is_pseudo)) for r in rows])
+
+
+def _assignment(conn: Connection, row: RowMapping, assignee: str | None) -> dict[str, Any]:
+    """Dispatch to a unit (a code within the case's subtree) or a user on the same branch."""
+    target = (assignee or "").strip()
+    if not target:
+        raise InvalidInput(
+            "dispatch needs an assignee: a unit code or a username", field="assignee"
+        )
+    unit = row["area_code"]
+    if is_valid_code(target):
+        if (
+            not target.startswith(unit)
+            or conn.execute(select(areas.c.code).where(areas.c.code == target)).first() is None
+        ):
+            raise InvalidInput(f"{target} is not a unit within {unit}", field="assignee")
+        return {"handler_unit": target, "assignee_id": None}
+    user = conn.execute(
+        select(users.c.id).where(users.c.username == target, users.c.is_active.is_(True))
+    ).first()
+    if user is None:
+        raise InvalidInput(f"no user {target!r}", field="assignee")
+    codes = conn.execute(select(grants.c.area_code).where(grants.c.user_id == user.id)).scalars()
+    if not any(c.startswith(unit) or unit.startswith(c) for c in codes):
+        raise InvalidInput(f"{target} does not work within {unit}", field="assignee")
+    return {"assignee_id": user.id, "handler_unit": None}

@@ -1,0 +1,60 @@
+"""`escalate_overdue`: the sweep that moves every overdue case one level up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from gridwork.domain.areas import Level
+from gridwork.domain.cases import can_escalate_from
+from gridwork.domain.workflow import CLOCK_RUNNING, Action
+from gridwork.services.cases import SYSTEM, ActionRequest, apply_action
+from gridwork.services.clock import utcnow
+from gridwork.store.tables import areas, cases
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    overdue: int = 0
+    escalated: int = 0
+    at_top: int = 0
+
+
+def escalate_overdue(conn: Connection, *, now: datetime | None = None) -> SweepReport:
+    """Escalate each case whose deadline has passed; cases owned by a city stay and are counted."""
+    now = now or utcnow()
+    report = SweepReport()
+    rows = (
+        conn.execute(
+            select(cases, areas.c.level.label("unit_level"))
+            .join(areas, areas.c.code == cases.c.area_code)
+            .where(
+                cases.c.status.in_([s.value for s in CLOCK_RUNNING]),
+                cases.c.deadline_at < now,
+            )
+            .order_by(cases.c.deadline_at)
+        )
+        .mappings()
+        .all()
+    )
+    for row in rows:
+        report.overdue += 1
+        if not can_escalate_from(Level(row["unit_level"])):
+            report.at_top += 1
+            continue
+        deadline = row["deadline_at"].isoformat(timespec="minutes")
+        apply_action(
+            conn,
+            row,
+            Action.ESCALATE,
+            ActionRequest("escalate", note=f"overdue: the deadline {deadline} UTC passed"),
+            actor_id=None,
+            actor_label=SYSTEM,
+            now=now,
+        )
+        report.escalated += 1
+    return report

@@ -1,0 +1,1 @@
+"""Persistence: tables, engine, scope filter and migrations."""

@@ -1,0 +1,162 @@
+"""The schema. Every table that grows with residents or cases carries `province_code`
+so a national deployment can partition by province without changing queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from gridwork.store.types import BigId, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+CODE = 15  # longest unit code (grid)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("code", String(CODE), primary_key=True, comment="statistical division code"),
+    Column("name", String(100), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("parent_code", String(CODE), ForeignKey("areas.code"), nullable=True),
+    Column("is_pseudo", Boolean, nullable=False, default=False),
+    Column("province_code", String(2), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_areas_parent_code", "parent_code"),
+    comment="Units of the hierarchy, from province down to grid; codes are paths.",
+)
+
+area_counts = Table(
+    "area_counts",
+    metadata,
+    Column("code", String(CODE), ForeignKey("areas.code"), primary_key=True),
+    Column("level", String(16), primary_key=True),
+    Column("n", Integer, nullable=False),
+    comment="Maintained number of descendants of each unit, per level.",
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("urgency", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    comment="Kinds of report a resident can make, each with an urgency class.",
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    comment="Staff and worker accounts (residents need no account).",
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("area_code", String(CODE), nullable=False, comment="'' is the whole country"),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "role", "area_code"),
+    comment="A role held over a unit and its subtree.",
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    comment="Bearer tokens, stored only as keyed hashes.",
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("province_code", String(2), nullable=False),
+    Column("area_code", String(CODE), ForeignKey("areas.code"), nullable=False),
+    Column("handler_unit", String(CODE), ForeignKey("areas.code"), nullable=True),
+    Column("assignee_id", BigId, ForeignKey("users.id"), nullable=True),
+    Column("category_code", String(40), ForeignKey("categories.code"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("reporter_name", String(100), nullable=True),
+    Column("reporter_phone", String(32), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lng", Float, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=True),
+    Column("deadline_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("rating", SmallInteger, nullable=True),
+    Column("rating_comment", Text, nullable=True),
+    Column("return_count", Integer, nullable=False, default=0),
+    Column("escalation_count", Integer, nullable=False, default=0),
+    Column("reopen_count", Integer, nullable=False, default=0),
+    Column("event_count", Integer, nullable=False, default=0),
+    CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+    Index("ix_cases_area_code_status", "area_code", "status"),
+    Index("ix_cases_status_deadline_at", "status", "deadline_at"),
+    Index("ix_cases_handler_unit", "handler_unit"),
+    Index("ix_cases_assignee_id", "assignee_id"),
+    comment="Current projection of each case; the history is in case_events.",
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_id", BigId, ForeignKey("cases.id"), nullable=False),
+    Column("province_code", String(2), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor_id", BigId, ForeignKey("users.id"), nullable=True),
+    Column("actor_label", String(64), nullable=False, comment="username, resident or system"),
+    Column("at", UTCDateTime, nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("area_code", String(CODE), nullable=False, comment="owning unit after the event"),
+    Column("note", Text, nullable=True),
+    Column("rating", SmallInteger, nullable=True),
+    UniqueConstraint("case_id", "seq"),
+    comment="Append-only history of every action on every case.",
+)

@@ -1,0 +1,1 @@
+"""HTTP edge: parse, call one service, render. No business rules here."""

@@ -1,0 +1,111 @@
+"""Cases: intake, reading within scope (or by reference and secret), and actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from gridwork.services.cases import (
+    ActionRequest,
+    Report,
+    act_on_case,
+    get_case_for,
+    get_case_for_resident,
+    list_cases_for,
+    submit_report,
+)
+from gridwork.web.deps import (
+    ActorDep,
+    DbDep,
+    MaybeActorDep,
+    PagingDep,
+    SettingsDep,
+    ZoneDep,
+    require_actor,
+)
+from gridwork.web.render import to_json
+from gridwork.web.schemas import ActionIn, CaseIn
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+SecretHeader = Annotated[
+    str | None, Header(alias="X-Case-Secret", description="the secret given at creation")
+]
+
+
+@router.post("", status_code=201)
+def create(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: MaybeActorDep, body: CaseIn
+) -> JSONResponse:
+    """Report a problem; anyone may. The answer carries the case secret, shown only once."""
+    report = Report(
+        category=body.category,
+        description=body.description,
+        area_code=body.area_code,
+        lat=body.lat,
+        lng=body.lng,
+        reporter_name=body.reporter.name if body.reporter else None,
+        reporter_phone=body.reporter.phone if body.reporter else None,
+        channel=body.channel,
+    )
+    with db.transaction() as conn:
+        view, secret = submit_report(conn, actor, report, secret_key=settings.secret_key)
+    view["secret"] = secret
+    return JSONResponse(to_json(view, zone), status_code=201)
+
+
+@router.get("")
+def index(
+    db: DbDep,
+    zone: ZoneDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    area: Annotated[str | None, Query(description="only cases in this unit's subtree")] = None,
+    status: Annotated[str | None, Query(description="comma-separated statuses")] = None,
+    category: Annotated[str | None, Query()] = None,
+) -> Any:
+    """Cases in scope, newest first."""
+    statuses = [s.strip() for s in status.split(",") if s.strip()] if status else None
+    with db.transaction() as conn:
+        page = list_cases_for(conn, actor, paging, area=area, statuses=statuses, category=category)
+    return to_json(page.as_dict(), zone)
+
+
+@router.get("/{case_ref}")
+def show(
+    db: DbDep,
+    settings: SettingsDep,
+    zone: ZoneDep,
+    actor: MaybeActorDep,
+    case_ref: str,
+    secret: SecretHeader = None,
+) -> Any:
+    """A case with its timeline: staff by id, the reporter by reference and secret."""
+    with db.transaction() as conn:
+        if actor is None and secret is not None:
+            view = get_case_for_resident(conn, case_ref, secret, secret_key=settings.secret_key)
+        else:
+            view = get_case_for(conn, require_actor(actor), case_ref)
+    return to_json(view, zone)
+
+
+@router.post("/{case_ref}/actions")
+def act(
+    db: DbDep,
+    settings: SettingsDep,
+    zone: ZoneDep,
+    actor: MaybeActorDep,
+    case_ref: str,
+    body: ActionIn,
+    secret: SecretHeader = None,
+) -> Any:
+    """Take one workflow action (residents: rate or reopen, with their secret)."""
+    if actor is None and secret is None:
+        require_actor(actor)
+    request = ActionRequest(body.action, body.note, body.assignee, body.rating)
+    with db.transaction() as conn:
+        view = act_on_case(
+            conn, actor, case_ref, request, secret=secret, secret_key=settings.secret_key
+        )
+    return to_json(view, zone)

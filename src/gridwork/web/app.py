@@ -1,0 +1,58 @@
+"""The ASGI application, built from Settings (nothing happens at import time)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from gridwork import __version__
+from gridwork.config import Settings
+from gridwork.store.engine import make_engine
+from gridwork.web.api import areas, auth, cases, categories
+from gridwork.web.database import Database
+from gridwork.web.errors import install_error_handlers
+
+LANDING = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>gridwork</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5">
+<h1>gridwork 网格治理</h1>
+<p>The REST API is at <code>/api/v1/</code>; its OpenAPI description is
+<a href="/openapi.json">/openapi.json</a>. Log in with
+<code>POST /api/v1/auth/token</code> (form fields <code>username</code>,
+<code>password</code>), then send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<ul>
+<li><a href="/api/v1/categories">/api/v1/categories</a>: what residents can report</li>
+<li><code>POST /api/v1/cases</code>: report a problem (no account needed)</li>
+<li><code>GET /api/v1/areas/520115007005</code>: 金元社区 (after login)</li>
+</ul>
+</body></html>"""
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The web application for `settings` (tests pass their own `db`)."""
+    app = FastAPI(
+        title="gridwork",
+        version=__version__,
+        docs_url=None,  # the Swagger UI loads from a CDN, which an offline install lacks
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.zone = ZoneInfo(settings.timezone)
+    app.state.db = db or Database(make_engine(settings.database_url))
+    install_error_handlers(app)
+    for module in (auth, categories, areas, cases):
+        app.include_router(module.router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def landing() -> str:
+        return LANDING
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,80 @@
+"""Request dependencies: settings, the database and who is asking."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Query, Request
+
+from gridwork.config import Settings
+from gridwork.domain.access import Actor
+from gridwork.domain.errors import NotAuthenticated
+from gridwork.services.paging import PageRequest
+from gridwork.services.users import actor_from_token
+from gridwork.web.database import Database
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Database:
+    """The app's database handle."""
+    db: Database = request.app.state.db
+    return db
+
+
+def get_zone(request: Request) -> ZoneInfo:
+    """The zone times are shown in."""
+    zone: ZoneInfo = request.app.state.zone
+    return zone
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("use 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+    return token.strip()
+
+
+def optional_actor(
+    request: Request,
+    db: Annotated[Database, Depends(get_db)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Actor | None:
+    """The logged-in user, None for an anonymous request; a bad token is refused."""
+    token = _bearer(request)
+    if token is None:
+        return None
+    with db.transaction() as conn:
+        return actor_from_token(conn, token, secret_key=settings.secret_key)
+
+
+def require_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    """The logged-in user; 401 for anonymous requests."""
+    if actor is None:
+        raise NotAuthenticated("log in first: POST /api/v1/auth/token")
+    return actor
+
+
+def paging(
+    settings: Annotated[Settings, Depends(get_settings)],
+    page: Annotated[int, Query(description="1-based page number")] = 1,
+    page_size: Annotated[int, Query(description="items per page")] = 50,
+) -> PageRequest:
+    """The requested page, checked against the configured maximum."""
+    return PageRequest(page, page_size).checked(settings.page_size_max)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Database, Depends(get_db)]
+ZoneDep = Annotated[ZoneInfo, Depends(get_zone)]
+ActorDep = Annotated[Actor, Depends(require_actor)]
+MaybeActorDep = Annotated[Actor | None, Depends(optional_actor)]
+PagingDep = Annotated[PageRequest, Depends(paging)]

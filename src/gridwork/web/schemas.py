@@ -1,0 +1,39 @@
+"""Request bodies of the REST API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ReporterIn(BaseModel):
+    """Who reported, only if they chose to say (no ID numbers, ever)."""
+
+    name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class CaseIn(BaseModel):
+    """A new report: a category, a description and where (a unit code or a point)."""
+
+    category: str = Field(max_length=40)
+    description: str = Field(max_length=4000)
+    area_code: str | None = Field(default=None, max_length=15)
+    lat: float | None = None
+    lng: float | None = None
+    reporter: ReporterIn | None = None
+    channel: str = Field(default="web", max_length=16)
+
+
+class ActionIn(BaseModel):
+    """One workflow action on a case."""
+
+    action: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=4000)
+    assignee: str | None = Field(default=None, max_length=64)
+    rating: int | None = None
+
+
+class GridIn(BaseModel):
+    """A new grid under a community."""
+
+    name: str = Field(max_length=100)
