@@ -1,0 +1,73 @@
+"""Keyword-only factories for test data, written through the real services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from gridwork.services.grids import create_grid
+from gridwork.services.users import actor_for_username, create_user
+
+JINYUAN = "520115007005"
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(conn: Connection, *, username: str, role: str, area: str) -> str:
+    """A user with one grant; returns the username."""
+    create_user(conn, username, PASSWORD, role, area)
+    return username
+
+
+def token_for(client: TestClient, username: str) -> dict[str, str]:
+    """Authorization headers for `username`, obtained through the login endpoint."""
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def login(conn: Connection, client: TestClient, *, role: str, area: str, username: str | None = None) -> dict[str, str]:
+    """Create a user and return their authorization headers."""
+    name = username or f"{role.replace('_', '')}{area or 'all'}"
+    make_user(conn, username=name, role=role, area=area)
+    return token_for(client, name)
+
+
+def make_grid(conn: Connection, *, community: str = JINYUAN, name: str = "第一网格") -> str:
+    """A grid under `community`; returns its code."""
+    actor = actor_for_username(conn, "gridmaker")
+    if actor is None:
+        create_user(conn, "gridmaker", PASSWORD, "admin", "all")
+        actor = actor_for_username(conn, "gridmaker")
+    assert actor is not None
+    code: str = create_grid(conn, actor, community, name)["code"]
+    return code
+
+
+def report_case(
+    client: TestClient,
+    *,
+    area_code: str = JINYUAN,
+    category: str = "road",
+    description: str = "路面坑洼",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Submit a case through the API; returns the 201 body (with its secret)."""
+    body = {"category": category, "description": description, "area_code": area_code, **extra}
+    response = client.post("/api/v1/cases", json=body, headers=headers or {})
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def act(
+    client: TestClient, case_id: int | str, action: str, headers: dict[str, str], **fields: Any
+) -> Any:
+    """Post an action; returns the response."""
+    return client.post(
+        f"/api/v1/cases/{case_id}/actions", json={"action": action, **fields}, headers=headers
+    )
