@@ -61,7 +61,9 @@ def throwaway_database(kind: str, tmp: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database holding Guizhou and Beijing, once per backend per run."""
     with throwaway_database(request.param, tmp_path_factory.mktemp(request.param)) as url:
         upgrade(url)

@@ -22,14 +22,14 @@ def make_user(conn: Connection, *, username: str, role: str, area: str) -> str:
 
 def token_for(client: TestClient, username: str) -> dict[str, str]:
     """Authorization headers for `username`, obtained through the login endpoint."""
-    response = client.post(
-        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-    )
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def login(conn: Connection, client: TestClient, *, role: str, area: str, username: str | None = None) -> dict[str, str]:
+def login(
+    conn: Connection, client: TestClient, *, role: str, area: str, username: str | None = None
+) -> dict[str, str]:
     """Create a user and return their authorization headers."""
     name = username or f"{role.replace('_', '')}{area or 'all'}"
     make_user(conn, username=name, role=role, area=area)

@@ -68,13 +68,9 @@ def test_a_changed_name_is_updated(conn: Connection, tmp_path: Path) -> None:
 
 
 def test_counts_match_a_recount(conn: Connection) -> None:
-    stored = dict(
-        ((r.code, r.level), r.n) for r in conn.execute(select(area_counts)).all()
-    )
+    stored = dict(((r.code, r.level), r.n) for r in conn.execute(select(area_counts)).all())
     rebuild_counts(conn)
-    recounted = dict(
-        ((r.code, r.level), r.n) for r in conn.execute(select(area_counts)).all()
-    )
+    recounted = dict(((r.code, r.level), r.n) for r in conn.execute(select(area_counts)).all())
     assert stored == recounted
     assert counts_of(conn, "11")["community"] == sum(
         1 for line in (BEIJING / "villages.csv").read_text().splitlines()[1:] if line
@@ -89,10 +85,25 @@ def break_file(layout: Path, name: str, find: str, replace: str) -> None:
 @pytest.mark.parametrize(
     ("name", "find", "replace", "expected"),
     [
-        ("villages.csv", "code,name,streetCode", "kode,name,streetCode", r"villages\.csv:1: wrong header"),
+        (
+            "villages.csv",
+            "code,name,streetCode",
+            "kode,name,streetCode",
+            r"villages\.csv:1: wrong header",
+        ),
         ("streets.csv", "520115007,", "52011500X,", r"streets\.csv:\d+: malformed code"),
-        ("villages.csv", "520115007005,\"金元社区\",520115007", "520115999005,\"金元社区\",520115999", r"villages\.csv:\d+: parent code 520115999 of 520115999005 does not exist"),
-        ("villages.csv", "520115007005,\"金元社区\",520115007,", "520115007005,\"金元社区\",520115008,", r"villages\.csv:\d+: code 520115007005 does not start"),
+        (
+            "villages.csv",
+            '520115007005,"金元社区",520115007',
+            '520115999005,"金元社区",520115999',
+            r"villages\.csv:\d+: parent code 520115999 of 520115999005 does not exist",
+        ),
+        (
+            "villages.csv",
+            '520115007005,"金元社区",520115007,',
+            '520115007005,"金元社区",520115008,',
+            r"villages\.csv:\d+: code 520115007005 does not start",
+        ),
     ],
 )
 def test_bad_input_names_file_and_line_and_imports_nothing(
@@ -100,7 +111,7 @@ def test_bad_input_names_file_and_line_and_imports_nothing(
 ) -> None:
     layout = copy_layout(GUIZHOU, tmp_path / "gz")
     # A new province in the same files would otherwise be imported before the bad row.
-    break_file(layout, "provinces.csv", "52,", "53,\"云南省\"\n52,")
+    break_file(layout, "provinces.csv", "52,", '53,"云南省"\n52,')
     break_file(layout, name, find, replace)
     before = area_rows(conn)
     with pytest.raises(ImportFailed, match=expected):

@@ -20,9 +20,7 @@ def test_an_area_shows_its_path_and_counts(conn: Connection, client: TestClient)
 
 def test_children_are_paged_in_code_order(conn: Connection, client: TestClient) -> None:
     headers = login(conn, client, role="district_admin", area="520115")
-    first = client.get(
-        "/api/v1/areas/520115007/children?page_size=5", headers=headers
-    ).json()
+    first = client.get("/api/v1/areas/520115007/children?page_size=5", headers=headers).json()
     second = client.get(
         "/api/v1/areas/520115007/children?page=2&page_size=5", headers=headers
     ).json()

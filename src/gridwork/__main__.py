@@ -1,0 +1,5 @@
+"""`python -m gridwork` is the `gridwork` command."""
+
+from gridwork.cli import main
+
+main()
