@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,34 @@ from gridwork.cli.context import CliContext
 from gridwork.services.area_import import count_rows, import_areas
 
 
-def _advance(bar: tqdm[Any]) -> Callable[[int], None]:
-    def advance(n: int) -> None:
-        bar.update(n)
+class _Bar:
+    """A tqdm bar per import phase, showing rows per second."""
 
-    return advance
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled
+        self.bar: tqdm[Any] | None = None
+        self.phase("reading", total or None)
+
+    def phase(self, name: str, total: int | None) -> None:
+        self.close()
+        self.bar = tqdm(
+            total=total,
+            unit=" rows",
+            unit_scale=True,
+            desc=name,
+            disable=not self.enabled,
+            file=sys.stderr,
+            bar_format=None if total else "{desc}… {elapsed}",
+        )
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 @click.group("areas")
@@ -30,7 +52,7 @@ def command() -> None:
 @command.command("import")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--progress/--no-progress", default=None, help="show a progress bar (default: on a terminal)"
+    "--progress/--no-progress", default=None, help="progress bar (default: on a terminal)"
 )
 @click.pass_obj
 def import_cmd(ctx: CliContext, directory: Path, progress: bool | None) -> None:
@@ -42,19 +64,12 @@ def import_cmd(ctx: CliContext, directory: Path, progress: bool | None) -> None:
         raise click.ClickException(f"{directory}: no such directory")
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    with (
-        tqdm(
-            total=count_rows(directory) or None,
-            unit=" rows",
-            unit_scale=True,
-            desc="reading",
-            disable=not show,
-            file=sys.stderr,
-        ) as bar,
-        ctx.engine.begin() as conn,
-    ):
-        report = import_areas(conn, directory, progress=_advance(bar))
-        bar.set_description("writing")
+    bar = _Bar(show, count_rows(directory))
+    try:
+        with ctx.engine.begin() as conn:
+            report = import_areas(conn, directory, progress=bar)
+    finally:
+        bar.close()
     elapsed = time.perf_counter() - started
     rate = report.read / elapsed if elapsed else 0.0
     click.echo(

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from gridwork.domain.areas import LENGTH_BY_LEVEL, LEVEL_BY_LENGTH, Level, ancestor_codes
 from gridwork.store.tables import area_counts, areas
 
 
-def rebuild_counts(conn: Connection) -> int:
-    """Recompute every unit's descendant counts from the unit table; returns rows written."""
-    counter: Counter[tuple[str, str]] = Counter()
-    lengths = sorted(LENGTH_BY_LEVEL.values())
-    for (code,) in conn.execute(select(areas.c.code)):
-        level = LEVEL_BY_LENGTH[len(code)].value
-        for n in lengths:
-            if n >= len(code):
-                break
-            counter[(code[:n], level)] += 1
+def rebuild_counts(conn: Connection) -> None:
+    """Recompute every unit's descendant counts from the unit table, in bulk SQL."""
     conn.execute(delete(area_counts))
-    rows = [{"code": c, "level": lv, "n": n} for (c, lv), n in counter.items()]
-    for start in range(0, len(rows), 20_000):
-        conn.execute(area_counts.insert(), rows[start : start + 20_000])
-    return len(rows)
+    for n in sorted(LENGTH_BY_LEVEL.values())[:-1]:
+        prefix = func.substr(areas.c.code, 1, n)
+        conn.execute(
+            area_counts.insert().from_select(
+                ["code", "level", "n"],
+                select(prefix, areas.c.level, func.count())
+                .where(func.length(areas.c.code) > n)
+                .group_by(prefix, areas.c.level),
+            )
+        )
 
 
 def add_to_counts(conn: Connection, code: str, delta: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -13,6 +14,7 @@ from gridwork.domain.areas import LENGTH_BY_LEVEL, Level, is_pseudo, kind_of
 from gridwork.domain.errors import ImportFailed
 from gridwork.services.area_counts import rebuild_counts
 from gridwork.services.clock import utcnow
+from gridwork.store.bulk import bulk_insert, db_timestamp
 from gridwork.store.tables import areas
 
 
@@ -34,8 +36,28 @@ LAYOUT: tuple[SourceFile, ...] = (
     SourceFile("villages.csv", Level.COMMUNITY, "streetCode", ("code", "name", "streetCode")),
 )
 
+AREA_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "kind",
+    "parent_code",
+    "is_pseudo",
+    "province_code",
+    "created_at",
+    "updated_at",
+)
 Row = tuple[int, str, str, str | None]  # line, code, name, parent code
-Progress = Callable[[int], None]
+
+
+class Progress(Protocol):
+    """Where an import reports how far it has got (a progress bar in the CLI)."""
+
+    def phase(self, name: str, total: int | None) -> None:
+        """A new phase starts, with `total` units of work if known."""
+
+    def advance(self, n: int) -> None:
+        """`n` more units of the current phase are done."""
 
 
 @dataclass
@@ -85,6 +107,7 @@ def _read(directory: Path, source: SourceFile, progress: Progress | None) -> Ite
         at = {c: header.index(c) for c in source.columns}
         width = len(header)
         line = 1
+        rows = 0
         try:
             for record in reader:
                 line += 1
@@ -111,13 +134,14 @@ def _read(directory: Path, source: SourceFile, progress: Progress | None) -> Ite
                         line,
                         f"code {code} does not start with its parent code {parent!r}",
                     )
-                if progress is not None and line % 5000 == 0:
-                    progress(5000)
+                rows += 1
+                if progress is not None and rows % 5000 == 0:
+                    progress.advance(5000)
                 yield line, code, name, parent
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ImportFailed(source.name, line, f"unreadable: {exc}") from None
     if progress is not None:
-        progress((line - 1) % 5000)
+        progress.advance(rows % 5000)
 
 
 def import_areas(
@@ -149,24 +173,25 @@ def import_areas(
         report.read += count
 
     now = utcnow()
-    new_rows = []
+    stamp = db_timestamp(conn, now)
+    new_rows: list[tuple[object, ...]] = []
     renamed = []
     for code, (name, parent, level) in incoming.items():
         old = existing.get(code)
         if old is None:
             kind = kind_of(code, name)
             new_rows.append(
-                {
-                    "code": code,
-                    "name": name,
-                    "level": level.value,
-                    "kind": kind.value,
-                    "parent_code": parent,
-                    "is_pseudo": is_pseudo(kind),
-                    "province_code": code[:2],
-                    "created_at": now,
-                    "updated_at": now,
-                }
+                (
+                    code,
+                    name,
+                    level.value,
+                    kind.value,
+                    parent,
+                    is_pseudo(kind),
+                    code[:2],
+                    stamp,
+                    stamp,
+                )
             )
         elif old != name:
             kind = kind_of(code, name)
@@ -180,8 +205,11 @@ def import_areas(
                 }
             )
     # Parents before children: the layout order already guarantees it.
-    for start in range(0, len(new_rows), 20_000):
-        conn.execute(areas.insert(), new_rows[start : start + 20_000])
+    if progress is not None:
+        progress.phase("writing", len(new_rows) + len(renamed))
+    bulk_insert(
+        conn, areas, AREA_COLUMNS, new_rows, on_chunk=progress.advance if progress else None
+    )
     if renamed:
         conn.execute(
             update(areas)
@@ -194,9 +222,13 @@ def import_areas(
             ),
             renamed,
         )
+    if progress is not None:
+        progress.advance(len(renamed))
     report.inserted = len(new_rows)
     report.renamed = len(renamed)
     report.unchanged = report.read - report.inserted - report.renamed
     if new_rows:
+        if progress is not None:
+            progress.phase("counting", None)
         rebuild_counts(conn)
     return report
