@@ -89,14 +89,22 @@ def search_areas_for(
         if level not in {lv.value for lv in Level}:
             raise InvalidInput(f"unknown level {level!r}", field="level")
         where.append(areas.c.level == level)
-    total = conn.execute(select(func.count()).select_from(areas).where(*where)).scalar_one()
-    rows = conn.execute(
-        select(areas)
-        .where(*where)
-        .order_by(areas.c.code)
-        .limit(paging.page_size)
-        .offset(paging.offset)
-    ).mappings()
+    # One scan gives the page and the total (a name search cannot use an index).
+    rows = (
+        conn.execute(
+            select(areas, func.count().over().label("total"))
+            .where(*where)
+            .order_by(areas.c.code)
+            .limit(paging.page_size)
+            .offset(paging.offset)
+        )
+        .mappings()
+        .all()
+    )
+    if rows:
+        total = rows[0]["total"]
+    else:
+        total = conn.execute(select(func.count()).select_from(areas).where(*where)).scalar_one()
     return Page([_summary(r) for r in rows], paging.page, paging.page_size, total)
 
 

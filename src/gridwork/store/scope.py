@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.sql.elements import ColumnClause
 
-from gridwork.domain.access import Actor, Role
+from gridwork.domain.access import ROOT, Actor, Role
 from gridwork.domain.areas import subtree_upper_bound
 
 
@@ -35,6 +35,9 @@ def scope_filter(
     column: ColumnElement[str] | ColumnClause[str], codes: Iterable[str]
 ) -> ColumnElement[bool]:
     """`column` lies in any of the subtrees; no codes means nothing is visible."""
+    codes = list(codes)
+    if ROOT in codes:
+        return true()  # the whole country: no range to scan
     ranges = [in_subtree(column, c) for c in codes]
     if not ranges:
         return false()
