@@ -12,11 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.data import FILES
 from gridwork.services.area_import import import_areas
 from gridwork.store.engine import make_engine
 from gridwork.store.migrate import upgrade
-
-from benchmarks.data import FILES
 
 
 def baseline_seconds(source: Path, db: Path) -> tuple[float, int]:
