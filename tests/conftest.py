@@ -24,7 +24,21 @@ from gridwork.store.migrate import upgrade
 from gridwork.web.app import create_app
 from gridwork.web.database import Database
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+def _shared_data() -> Path:
+    """The team's shared data: $GRIDWORK_SHARED_DATA, ../shared/data, or /work/shared/data."""
+    candidates = [
+        os.environ.get("GRIDWORK_SHARED_DATA"),
+        Path(__file__).resolve().parents[2] / "shared" / "data",
+        Path("/work/shared/data"),
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "divisions-52").is_dir():
+            return Path(candidate)
+    raise RuntimeError("shared data not found; set GRIDWORK_SHARED_DATA to shared/data")
+
+
+SHARED = _shared_data()
 GUIZHOU = SHARED / "divisions-52"
 BEIJING = SHARED / "divisions-11"
 PG_ADMIN = os.environ.get("GRIDWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
