@@ -71,3 +71,44 @@ def act(
     return client.post(
         f"/api/v1/cases/{case_id}/actions", json={"action": action, **fields}, headers=headers
     )
+
+
+# A 2 × 2 block of grids tiling a square Jinyuan: lon 106.60–106.62, lat 26.60–26.62.
+WEST, SOUTH, SIZE = 106.60, 26.60, 0.02
+
+
+def square(x0: float, y0: float, w: float, h: float) -> dict[str, Any]:
+    """A GeoJSON polygon for an axis-aligned rectangle."""
+    ring = [[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h], [x0, y0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def feature(level: str, geometry: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    """A GeoJSON feature with `level` and other properties."""
+    return {"type": "Feature", "properties": {"level": level, **properties}, "geometry": geometry}
+
+
+def jinyuan_world() -> dict[str, Any]:
+    """Jinyuan's boundary and four grids (001 south-west, 002 south-east, 003 NW, 004 NE)."""
+    half = SIZE / 2
+    corners = [(0, 0), (half, 0), (0, half), (half, half)]
+    features = [feature("community", square(WEST, SOUTH, SIZE, SIZE), code=JINYUAN)]
+    for n, (dx, dy) in enumerate(corners, start=1):
+        features.append(
+            feature(
+                "grid",
+                square(WEST + dx, SOUTH + dy, half, half),
+                code=f"{JINYUAN}{n:03d}",
+                name=f"第{n}网格",
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def load_world(conn: Connection, world: dict[str, Any] | None = None) -> None:
+    """Import a GeoJSON world through the real service."""
+    import json
+
+    from gridwork.services.geometry import import_geometry
+
+    import_geometry(conn, json.dumps(world or jinyuan_world()), "world.geojson")

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
-from tests.factories import JINYUAN, login, report_case
+from tests.factories import JINYUAN, load_world, login, report_case
 
 OTHER_COMMUNITY = "520115007001"
 
@@ -25,7 +25,7 @@ class Endpoint:
     public: bool = False  # anonymous callers are served
     forbidden_role: str | None = None  # a role in scope that may not do this
     is_list: bool = False  # out of scope means an empty page, not 404
-    form: bool = False
+    unscoped: bool = False  # not personal or unit data: any logged-in user is served
 
 
 ENDPOINTS: list[Endpoint] = [
@@ -33,6 +33,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/v1/areas?q=金元", is_list=True),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}"),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/children"),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/geometry"),
+    Endpoint("GET", "/api/v1/locate?lat=26.605&lng=106.605", public=True),
+    Endpoint("POST", "/api/v1/locate", {"points": [[106.605, 26.605]]}, unscoped=True),
     Endpoint(
         "POST", f"/api/v1/areas/{JINYUAN}/grids", {"name": "新网格"}, forbidden_role="auditor"
     ),
@@ -67,6 +70,7 @@ def items_of(response: Any) -> list[Any]:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 def test_access_matrix(conn: Connection, client: TestClient, endpoint: Endpoint) -> None:
+    load_world(conn)
     case_id = report_case(client, description="路面坑洼 金元")["id"]
     inside = login(conn, client, role="community_staff", area=JINYUAN)
     outside = login(conn, client, role="community_staff", area=OTHER_COMMUNITY)
@@ -86,7 +90,9 @@ def test_access_matrix(conn: Connection, client: TestClient, endpoint: Endpoint)
 
     if not endpoint.public:
         foreign = call(client, endpoint, case_id, outside)
-        if endpoint.is_list:
+        if endpoint.unscoped:
+            assert foreign.status_code == 200, foreign.text
+        elif endpoint.is_list:
             assert foreign.status_code == 200
             assert items_of(foreign) == []
         else:

@@ -25,6 +25,7 @@ def case_summary(row: RowMapping) -> dict[str, Any]:
         "channel": row["channel"],
         "lat": row["lat"],
         "lng": row["lng"],
+        "outside_grid": row["outside_grid"],
         "created_at": row["created_at"],
         "accepted_at": row["accepted_at"],
         "deadline_at": row["deadline_at"],

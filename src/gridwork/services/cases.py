@@ -16,6 +16,7 @@ from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
+from gridwork.services.locate import Locator
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.users import keyed_hash
 from gridwork.store.scope import in_subtree, scope_codes, scope_filter
@@ -49,7 +50,8 @@ class ActionRequest:
     rating: int | None = None
 
 
-def _locate(conn: Connection, report: Report) -> str:
+def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
+    """The owning unit and whether the point fell outside every grid."""
     if report.area_code:
         code = report.area_code.strip()
         if (
@@ -59,21 +61,27 @@ def _locate(conn: Connection, report: Report) -> str:
             raise InvalidInput(f"no area {code}", field="area_code")
         if len(code) < 4:
             raise InvalidInput("a case must belong to a city or a unit below it", field="area_code")
-        return code
+        return code, False
     if report.lat is None or report.lng is None:
         raise InvalidInput("give either area_code or both lat and lng", field="area_code")
     rules.check_point(report.lat, report.lng)
-    # Grid boundaries arrive with the geography work; until then a point cannot be routed.
-    raise InvalidInput(
-        "this installation has no grid boundaries yet, so a location cannot be routed; "
-        "give area_code instead",
-        field="lat",
-        reason="no_grid_geometry",
-    )
+    if locator is None:
+        raise InvalidInput(
+            "locations cannot be routed here; give area_code instead",
+            field="lat",
+            reason="no_grid_geometry",
+        )
+    location = locator.locate(conn, report.lng, report.lat)
+    return location.unit, location.outside_grid
 
 
 def submit_report(
-    conn: Connection, actor: Actor | None, report: Report, *, secret_key: str
+    conn: Connection,
+    actor: Actor | None,
+    report: Report,
+    *,
+    secret_key: str,
+    locator: Locator | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Record a new case in `submitted`; returns (staff view or resident view, case secret)."""
     description = rules.clean_description(report.description)
@@ -93,7 +101,7 @@ def submit_report(
     if name is not None and len(name) > 100:
         raise InvalidInput("reporter name is too long", field="reporter.name")
     phone = rules.clean_phone(report.reporter_phone)
-    area_code = _locate(conn, report)
+    area_code, outside_grid = _locate(conn, report, locator)
     now = utcnow()
     secret = rules.new_secret()
     reference = rules.new_reference()
@@ -114,6 +122,7 @@ def submit_report(
             reporter_phone=phone,
             lat=report.lat,
             lng=report.lng,
+            outside_grid=outside_grid,
             created_at=now,
             updated_at=now,
             return_count=0,

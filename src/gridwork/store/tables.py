@@ -121,6 +121,7 @@ cases = Table(
     Column("reporter_phone", String(32), nullable=True),
     Column("lat", Float, nullable=True),
     Column("lng", Float, nullable=True),
+    Column("outside_grid", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=True),
@@ -159,4 +160,46 @@ case_events = Table(
     Column("rating", SmallInteger, nullable=True),
     UniqueConstraint("case_id", "seq"),
     comment="Append-only history of every action on every case.",
+)
+
+area_geometries = Table(
+    "area_geometries",
+    metadata,
+    Column("code", String(CODE), ForeignKey("areas.code"), primary_key=True),
+    Column("geojson", Text, nullable=False, comment="GeoJSON geometry, WGS-84 lon/lat"),
+    Column("min_lon", Float, nullable=False),
+    Column("min_lat", Float, nullable=False),
+    Column("max_lon", Float, nullable=False),
+    Column("max_lat", Float, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    comment="Boundaries of communities, grids and other units.",
+)
+
+buildings = Table(
+    "buildings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("province_code", String(2), nullable=False),
+    Column("community_code", String(CODE), ForeignKey("areas.code"), nullable=False),
+    Column("grid_code", String(CODE), ForeignKey("areas.code"), nullable=True),
+    Column("external_id", String(64), nullable=True, comment="the source's id, for re-imports"),
+    Column("name", String(100), nullable=True),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("footprint", Text, nullable=True, comment="GeoJSON polygon, if known"),
+    Column("floors", Integer, nullable=True),
+    Column("households", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("households >= 0", name="households_not_negative"),
+    UniqueConstraint("community_code", "external_id"),
+    Index("ix_buildings_grid_code", "grid_code"),
+    comment="Residential buildings: a point (and footprint) with households and floors.",
+)
+
+geo_state = Table(
+    "geo_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigId, nullable=False),
+    comment="One row; its version is bumped whenever grid geometry changes.",
 )

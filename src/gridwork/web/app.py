@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from gridwork import __version__
 from gridwork.config import Settings
+from gridwork.services.locate import Locator
 from gridwork.store.engine import make_engine
-from gridwork.web.api import areas, auth, cases, categories
+from gridwork.web.api import areas, auth, cases, categories, locate
 from gridwork.web.database import Database
 from gridwork.web.errors import install_error_handlers
 
@@ -42,8 +43,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.zone = ZoneInfo(settings.timezone)
     app.state.db = db or Database(make_engine(settings.database_url))
+    app.state.locator = Locator()
     install_error_handlers(app)
-    for module in (auth, categories, areas, cases):
+    for module in (auth, categories, areas, cases, locate):
         app.include_router(module.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

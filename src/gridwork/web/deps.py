@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from gridwork.config import Settings
 from gridwork.domain.access import Actor
 from gridwork.domain.errors import NotAuthenticated
+from gridwork.services.locate import Locator
 from gridwork.services.paging import PageRequest
 from gridwork.services.users import actor_from_token
 from gridwork.web.database import Database
@@ -31,6 +32,12 @@ def get_zone(request: Request) -> ZoneInfo:
     """The zone times are shown in."""
     zone: ZoneInfo = request.app.state.zone
     return zone
+
+
+def get_locator(request: Request) -> Locator:
+    """The process's routing index."""
+    locator: Locator = request.app.state.locator
+    return locator
 
 
 def _bearer(request: Request) -> str | None:
@@ -78,3 +85,4 @@ ZoneDep = Annotated[ZoneInfo, Depends(get_zone)]
 ActorDep = Annotated[Actor, Depends(require_actor)]
 MaybeActorDep = Annotated[Actor | None, Depends(optional_actor)]
 PagingDep = Annotated[PageRequest, Depends(paging)]
+LocatorDep = Annotated[Locator, Depends(get_locator)]

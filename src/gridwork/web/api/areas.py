@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from gridwork.services.areas import get_area_for, list_children_for, search_areas_for
+from gridwork.services.geometry_read import area_geometry_for
 from gridwork.services.grids import create_grid
 from gridwork.web.deps import ActorDep, DbDep, PagingDep, ZoneDep
 from gridwork.web.render import to_json
@@ -49,3 +50,10 @@ def new_grid(db: DbDep, actor: ActorDep, zone: ZoneDep, code: str, body: GridIn)
     with db.transaction() as conn:
         grid = create_grid(conn, actor, code, body.name)
     return JSONResponse(to_json(grid, zone), status_code=201)
+
+
+@router.get("/{code}/geometry")
+def geometry(db: DbDep, actor: ActorDep, code: str) -> dict[str, Any]:
+    """GeoJSON of the unit and its children (and a grid's buildings)."""
+    with db.transaction() as conn:
+        return area_geometry_for(conn, actor, code)

@@ -19,6 +19,7 @@ from gridwork.services.cases import (
 from gridwork.web.deps import (
     ActorDep,
     DbDep,
+    LocatorDep,
     MaybeActorDep,
     PagingDep,
     SettingsDep,
@@ -36,7 +37,12 @@ SecretHeader = Annotated[
 
 @router.post("", status_code=201)
 def create(
-    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: MaybeActorDep, body: CaseIn
+    db: DbDep,
+    settings: SettingsDep,
+    zone: ZoneDep,
+    actor: MaybeActorDep,
+    locator: LocatorDep,
+    body: CaseIn,
 ) -> JSONResponse:
     """Report a problem; anyone may. The answer carries the case secret, shown only once."""
     report = Report(
@@ -50,7 +56,9 @@ def create(
         channel=body.channel,
     )
     with db.transaction() as conn:
-        view, secret = submit_report(conn, actor, report, secret_key=settings.secret_key)
+        view, secret = submit_report(
+            conn, actor, report, secret_key=settings.secret_key, locator=locator
+        )
     view["secret"] = secret
     return JSONResponse(to_json(view, zone), status_code=201)
 

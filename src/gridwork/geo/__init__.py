@@ -1,0 +1,1 @@
+"""Geometry: the point → grid index, projections and GeoJSON handling (numpy/shapely)."""
