@@ -275,7 +275,7 @@ def _balance(
 
 def _separate_duplicates(lonlat: FloatArray) -> FloatArray:
     """Nudge buildings that share a point by a millimetre so each gets its own cell."""
-    _, first, counts = np.unique(lonlat, axis=0, return_index=True, return_counts=True)
+    counts = np.unique(lonlat, axis=0, return_counts=True)[1]
     if (counts == 1).all():
         return lonlat
     out = lonlat.copy()
