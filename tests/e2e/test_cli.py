@@ -70,11 +70,11 @@ def test_a_bad_import_is_one_line_with_file_and_line(fresh_url: str, tmp_path: P
 def test_the_demo_is_ready_to_explore_and_safe_to_repeat(fresh_url: str) -> None:
     first = run_cli(fresh_url, "demo")
     assert first.returncode == 0, first.stderr
-    assert "4 grids, 8 users, 36 cases added" in first.stdout
+    assert "4 grids, 4340 buildings, 8 users, 36 cases added" in first.stdout
     assert "staff" in first.stdout and "gridwork-demo" in first.stdout
     second = run_cli(fresh_url, "demo")
     assert second.returncode == 0, second.stderr
-    assert "0 areas, 0 grids, 0 users, 0 cases added" in second.stdout
+    assert "0 areas, 0 grids, 0 buildings, 0 users, 0 cases added" in second.stdout
 
 
 def test_bad_settings_are_one_line(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ def command(ctx: CliContext) -> None:
         report = seed_demo(conn, secret_key=ctx.settings.secret_key)
     click.echo(
         f"demo ready: {report.areas_inserted} areas, {report.grids_created} grids, "
-        f"{report.users_created} users, {report.cases_created} cases added"
+        f"{report.buildings_created} buildings, {report.users_created} users, "
+        f"{report.cases_created} cases added"
     )
     click.echo("log in as (username / password / role / area):")
     for username, password, role, area in report.credentials:

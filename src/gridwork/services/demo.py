@@ -17,11 +17,16 @@ from gridwork.services.area_import import import_areas
 from gridwork.services.cases import ActionRequest, Report, apply_action, submit_report
 from gridwork.services.clock import utcnow
 from gridwork.services.grids import create_grid
+from gridwork.services.synth import synthesize_city
 from gridwork.services.users import create_user
 from gridwork.store.scope import in_subtree
-from gridwork.store.tables import areas, case_events, cases, users
+from gridwork.store.tables import area_geometries, areas, buildings, case_events, cases, users
 
 JINYUAN = "520115007005"  # 金元社区
+GUANSHANHU = "520115"  # 观山湖区
+DEMO_RESIDENTS = 600_000
+DEMO_SEED = 7
+DEMO_CENTRE = (106.63, 26.65)
 DEMO_PASSWORD = "gridwork-demo"
 GRID_NAMES = ("金元第一网格", "金元第二网格", "金元第三网格", "金元第四网格")
 DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
@@ -78,6 +83,7 @@ class DemoReport:
 
     areas_inserted: int = 0
     grids_created: int = 0
+    buildings_created: int = 0
     users_created: int = 0
     cases_created: int = 0
     credentials: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -104,6 +110,15 @@ def seed_demo(conn: Connection, *, secret_key: str, now: datetime | None = None)
         if name not in have:
             create_grid(conn, system, JINYUAN, name)
             report.grids_created += 1
+    if (
+        conn.execute(
+            select(area_geometries.c.code).where(area_geometries.c.code == GUANSHANHU)
+        ).first()
+        is None
+    ):
+        report.buildings_created = synthesize_city(
+            conn, GUANSHANHU, DEMO_RESIDENTS, DEMO_SEED, DEMO_CENTRE
+        ).buildings
     for username, role, area in DEMO_USERS:
         report.credentials.append((username, DEMO_PASSWORD, role.value, area))
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
@@ -123,6 +138,20 @@ def _seed_cases(conn: Connection, secret_key: str, now: datetime) -> int:
     for index in range(36):
         category, text = PROBLEMS[index % len(PROBLEMS)]
         grid = f"{JINYUAN}{index % len(GRID_NAMES) + 1:03d}"
+        spot = (
+            conn.execute(
+                select(buildings.c.lon, buildings.c.lat)
+                .where(buildings.c.grid_code == grid)
+                .order_by(buildings.c.id)
+                .limit(1)
+                .offset(index)
+            ).first()
+            or conn.execute(
+                select(buildings.c.lon, buildings.c.lat)
+                .where(buildings.c.grid_code == grid)
+                .limit(1)
+            ).first()
+        )
         view, _secret = submit_report(
             conn,
             None,
@@ -130,6 +159,8 @@ def _seed_cases(conn: Connection, secret_key: str, now: datetime) -> int:
                 category=category,
                 description=text,
                 area_code=grid,
+                lat=spot.lat if spot else None,
+                lng=spot.lon if spot else None,
                 reporter_name=rng.choice(["王女士", "李先生", "张阿姨", None]),
                 reporter_phone=f"139{rng.randrange(10**8):08d}",
                 channel=rng.choice(["web", "phone", "app"]),

@@ -119,7 +119,7 @@ def import_geometry(conn: Connection, text: str, source: str) -> GeometryReport:
             )
             add_to_counts(conn, code, +1)
             report.grids_created += 1
-        _save_boundary(conn, code, f.geometry)
+        save_boundary(conn, code, f.geometry)
         report.boundaries += 1
 
     for f in houses:
@@ -167,7 +167,7 @@ def _check_no_overlaps(
             raise ImportFailed(source, None, f"{label}: grids {a} and {b} overlap")
 
 
-def _save_boundary(conn: Connection, code: str, geometry: BaseGeometry) -> None:
+def save_boundary(conn: Connection, code: str, geometry: BaseGeometry) -> None:
     minx, miny, maxx, maxy = geometry.bounds
     values = {
         "geojson": to_geojson(geometry),
