@@ -98,12 +98,15 @@ def _buildings(
     kinds = np.array([(f, h) for f, h, _ in BUILDING_TYPES], dtype=np.int64)
     shares = np.array([s for _, _, s in BUILDING_TYPES])
     mean = float((kinds[:, 0] * kinds[:, 1] * shares).sum())
-    count = max(1, math.ceil(households / mean * 1.1))
+    count = max(1, math.ceil(households / mean * 1.2))
     chosen = kinds[rng.choice(len(kinds), size=count, p=shares)]
+    while int((chosen[:, 0] * chosen[:, 1]).sum()) < households:
+        more = kinds[rng.choice(len(kinds), size=count, p=shares)]
+        chosen = np.vstack((chosen, more))
     per = chosen[:, 0] * chosen[:, 1]
     cut = int(np.searchsorted(np.cumsum(per), households)) + 1
-    chosen, per = chosen[:cut], per[:cut]
-    per[-1] -= max(int(per.sum()) - households, 0)  # the last building houses the remainder
+    chosen, per = chosen[:cut], per[:cut].copy()
+    per[-1] -= int(per.sum()) - households  # the last building houses the remainder
     keep = per > 0
     chosen, per = chosen[keep], per[keep]
     n = len(per)
