@@ -59,7 +59,7 @@ def test_the_number_of_grids_keeps_sizes_in_bounds_when_it_can(total: int, count
 
 
 def test_a_small_community_is_one_grid_flagged_below_min() -> None:
-    lonlat, households = random_buildings(3, 5)
+    lonlat, _ = random_buildings(3, 5)
     plan = delineate(BOUNDARY, lonlat, np.array([50, 60, 70]), 300, 500)
     assert len(plan.grids) == 1 and plan.grids[0].flag == "below_min"
     assert plan.grids[0].polygon.equals(BOUNDARY)
