@@ -1,0 +1,62 @@
+"""Synthetic city at scale: 10 million residents' worth of buildings and households.
+
+Runs `gridwork synth` as a child process and reads its peak resident memory from the
+kernel; the baseline is the same command at 1 million residents in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _synth(residents: int) -> tuple[float, float, str]:
+    """(seconds, peak MiB, last output line) of one synth run on a fresh demo database."""
+    folder = Path(tempfile.mkdtemp(prefix="gridwork-synth-"))
+    env = {**os.environ, "GRIDWORK_DATABASE_URL": f"sqlite:///{folder / 'synth.db'}"}
+    subprocess.run(
+        [sys.executable, "-m", "gridwork", "demo"], env=env, check=True, capture_output=True
+    )
+    out = folder / "synth.out"
+    command = [
+        sys.executable,
+        "-m",
+        "gridwork",
+        "synth",
+        "--residents",
+        str(residents),
+        "--seed",
+        "3",
+        "--area",
+        "520115",
+        "--no-progress",
+    ]
+    started = time.perf_counter()
+    with out.open("w") as sink:
+        child = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        # wait4 reports this child's own peak resident set (ru_maxrss, KiB on Linux)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    text = out.read_text().strip()
+    if child.returncode != 0:
+        raise SystemExit(f"gridwork synth failed: {text}")
+    return seconds, usage.ru_maxrss / 1024, text.splitlines()[-1]
+
+
+def run() -> None:
+    """Time and memory at 1 M (baseline) and 10 M residents."""
+    print("synthetic city (gridwork synth into SQLite, district 520115)")
+    base_s, base_mb, base_out = _synth(1_000_000)
+    print(f"  1,000,000 residents   {base_s:>6.1f} s  peak {base_mb:,.0f} MiB  (baseline)")
+    print(f"    {base_out}")
+    big_s, big_mb, big_out = _synth(10_000_000)
+    print(
+        f"  10,000,000 residents  {big_s:>6.1f} s  peak {big_mb:,.0f} MiB  "
+        f"ratio {big_s / base_s:.1f}x the baseline time (goal: peak < 4 GB)"
+    )
+    print(f"    {big_out}")
