@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely import box
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -75,3 +76,18 @@ def test_points_outside_the_extent_find_nothing() -> None:
     index = GridIndex([box(0, 0, 1, 1)])
     found = index.locate_many(np.array([-5.0, 5.0, 0.5]), np.array([0.5, 0.5, 0.5]))
     assert list(found) == [NO_GRID, NO_GRID, 0]
+
+
+def test_the_tiled_index_answers_like_the_exact_test_across_distant_cities() -> None:
+    from gridwork.geo.index import TiledGridIndex
+
+    near = [shapely.affinity.translate(p, 106.0, 26.0) for p in voronoi_cells(150, seed=8)]
+    far = [shapely.affinity.translate(p, 116.0, 39.5) for p in voronoi_cells(150, seed=9)]
+    polygons = near + far  # two cities a thousand kilometres apart, straddling tile edges
+    rng = np.random.default_rng(10)
+    x = np.concatenate([rng.uniform(105.9, 107.1, 40_000), rng.uniform(115.9, 117.1, 40_000)])
+    y = np.concatenate([rng.uniform(25.9, 27.1, 40_000), rng.uniform(39.4, 40.6, 40_000)])
+    index = TiledGridIndex(polygons)
+    assert len(index.tiles) >= 4
+    assert np.array_equal(index.locate_many(x, y), reference(polygons, x, y))
+    assert list(index.locate_many(x[:1], y[:1])) == list(reference(polygons, x[:1], y[:1]))

@@ -16,6 +16,8 @@ collinear with an edge end) are handed to shapely, so every answer equals the ex
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 from collections.abc import Sequence
 
 import numpy as np
@@ -97,6 +99,8 @@ class GridIndex:
             cx, cy = self._centres(flat)
             hit = flat[shapely.intersects_xy(poly, cx, cy)]
             owner[hit] = np.minimum(owner[hit], pid)
+        # intersects_xy prepares each polygon; the prepared structures are not needed after.
+        shapely.destroy_prepared(self.polygons)
         return owner
 
     def _index_edges(self, owner: NDArray[np.int32]) -> None:
@@ -244,3 +248,74 @@ class GridIndex:
             self.pair_edge,
         ]
         return int(sum(a.nbytes for a in arrays))
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by a rebuild back to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+TILE_DEG = 0.5  # grids are indexed per tile of half a degree, so distant cities cost nothing
+
+
+class TiledGridIndex:
+    """A `GridIndex` per occupied tile: scattered cities keep fine rasters and small memory.
+
+    Each tile's index holds every polygon whose bounding box meets the tile (local order
+    follows global order, so the lowest-index rule carries over), and a point is answered
+    by the index of the tile it falls in.
+    """
+
+    def __init__(self, polygons: Sequence[BaseGeometry]) -> None:
+        self.polygons = np.array(list(polygons), dtype=object)
+        self.count = len(self.polygons)
+        self.tiles: dict[tuple[int, int], tuple[GridIndex, IntArray]] = {}
+        if not self.count:
+            return
+        bounds = shapely.bounds(self.polygons)
+        lo = np.floor(bounds[:, :2] / TILE_DEG).astype(np.int64)
+        hi = np.floor(bounds[:, 2:] / TILE_DEG).astype(np.int64)
+        members: dict[tuple[int, int], list[int]] = {}
+        for pid in range(self.count):
+            for tx in range(lo[pid, 0], hi[pid, 0] + 1):
+                for ty in range(lo[pid, 1], hi[pid, 1] + 1):
+                    members.setdefault((tx, ty), []).append(pid)
+        for key, ids in members.items():
+            chosen = np.array(ids, dtype=np.int64)
+            self.tiles[key] = (GridIndex(list(self.polygons[chosen])), chosen)
+
+    def locate_many(self, lon: FloatArray, lat: FloatArray) -> IntArray:
+        """Index of the grid containing each point (lowest on shared edges), or NO_GRID."""
+        lon = np.asarray(lon, dtype=np.float64)
+        lat = np.asarray(lat, dtype=np.float64)
+        result = np.full(len(lon), NO_GRID, dtype=np.int64)
+        if not self.tiles or not len(lon):
+            return result
+        tx = np.floor(lon / TILE_DEG).astype(np.int64)
+        ty = np.floor(lat / TILE_DEG).astype(np.int64)
+        groups: list[tuple[tuple[int, int], IntArray]]
+        if len(lon) == 1:
+            groups = [((int(tx[0]), int(ty[0])), np.zeros(1, dtype=np.int64))]
+        else:
+            key = tx * 1_000_003 + ty
+            order = np.argsort(key, kind="stable")
+            starts = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
+            ends = np.r_[starts[1:], len(order)]
+            groups = [
+                ((int(tx[order[s]]), int(ty[order[s]])), order[s:e])
+                for s, e in zip(starts, ends, strict=True)
+            ]
+        for tile, points in groups:
+            entry = self.tiles.get(tile)
+            if entry is None:
+                continue
+            index, global_ids = entry
+            local = index.locate_many(lon[points], lat[points])
+            hit = local != NO_GRID
+            result[points[hit]] = global_ids[local[hit]]
+        return result
+
+    def nbytes(self) -> int:
+        """Memory held by the tiles' arrays."""
+        return sum(index.nbytes() + ids.nbytes for index, ids in self.tiles.values())

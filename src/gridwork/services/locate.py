@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 from gridwork.domain.areas import Level
 from gridwork.domain.errors import InvalidInput
 from gridwork.geo.geojson import from_geojson
-from gridwork.geo.index import NO_GRID, GridIndex
+from gridwork.geo.index import NO_GRID, TiledGridIndex, release_freed_memory
 from gridwork.store.tables import area_geometries, areas, geo_state
 
 NEAR_COMMUNITY_M = 500.0
@@ -57,7 +57,7 @@ class _Snapshot:
             .order_by(area_geometries.c.code)
         ).all()
         self.grid_codes = [r.code for r in grids]
-        self.index = GridIndex([from_geojson(r.geojson) for r in grids])
+        self.index = TiledGridIndex([from_geojson(r.geojson) for r in grids])
         communities = conn.execute(
             select(area_geometries.c.code, area_geometries.c.geojson)
             .join(areas, areas.c.code == area_geometries.c.code)
@@ -130,7 +130,9 @@ class Locator:
             return current
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = None  # let the old index go before building the new one
                 self._snapshot = _Snapshot(conn, version)
+                release_freed_memory()
             return self._snapshot
 
     def locate_many(
