@@ -125,7 +125,7 @@ class RolledBackDatabase(Database):
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings pointing at the session's database."""
-    return Settings(env="test", database_url=database_url, secret_key=SECRET)
+    return Settings(env="test", database_url=database_url, secret_key=SECRET, geo_refresh_seconds=0)
 
 
 @pytest.fixture

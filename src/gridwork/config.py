@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     token_ttl_hours: int = Field(
         default=12, ge=1, description="How long an API bearer token stays valid."
     )
+    geo_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a process checks whether grid geometry changed (0: every call).",
+    )
     page_size_max: int = Field(
         default=200, ge=1, description="Largest page a list endpoint will return."
     )

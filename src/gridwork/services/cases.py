@@ -71,7 +71,7 @@ def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[
             field="lat",
             reason="no_grid_geometry",
         )
-    location = locator.locate(conn, report.lng, report.lat)
+    location = locator.locate(report.lng, report.lat, conn)
     return location.unit, location.outside_grid
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,27 +119,42 @@ class _Snapshot:
 
 
 class Locator:
-    """Process-wide routing: checks the geometry version per call, rebuilds when it moved."""
+    """Process-wide routing. The geometry version in the database is checked at most every
+    `refresh_seconds` (0: on every call) and the index is rebuilt when it moved."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        transaction: Callable[[], AbstractContextManager[Connection]],
+        refresh_seconds: float = 0.0,
+    ) -> None:
+        self._transaction = transaction
+        self._refresh = refresh_seconds
         self._snapshot: _Snapshot | None = None
+        self._checked = -math.inf
         self._lock = threading.Lock()
 
-    def snapshot(self, conn: Connection) -> _Snapshot:
+    def snapshot(self, conn: Connection | None = None) -> _Snapshot:
         """The current index, rebuilt first if grid geometry changed since it was built."""
-        version = int(conn.execute(select(geo_state.c.version)).scalar_one())
         current = self._snapshot
-        if current is not None and current.version == version:
+        if current is not None and time.monotonic() - self._checked < self._refresh:
             return current
+        if conn is None:
+            with self._transaction() as own:
+                return self._check(own)
+        return self._check(conn)
+
+    def _check(self, conn: Connection) -> _Snapshot:
+        version = int(conn.execute(select(geo_state.c.version)).scalar_one())
         with self._lock:
             if self._snapshot is None or self._snapshot.version != version:
                 self._snapshot = None  # let the old index go before building the new one
                 self._snapshot = _Snapshot(conn, version)
                 release_freed_memory()
+            self._checked = time.monotonic()
             return self._snapshot
 
     def locate_many(
-        self, conn: Connection, points: list[tuple[float, float]]
+        self, points: list[tuple[float, float]], conn: Connection | None = None
     ) -> list[Location | None]:
         """Locations of (lon, lat) points, None where outside the jurisdiction."""
         if len(points) > MAX_BATCH:
@@ -155,9 +173,9 @@ class Locator:
             )
         return snap.locate(lon, lat)
 
-    def locate(self, conn: Connection, lon: float, lat: float) -> Location:
+    def locate(self, lon: float, lat: float, conn: Connection | None = None) -> Location:
         """The location of one point; InvalidInput if it is outside the jurisdiction."""
-        found = self.locate_many(conn, [(lon, lat)])[0]
+        found = self.locate_many([(lon, lat)], conn)[0]
         if found is None:
             raise InvalidInput(
                 "this point is outside every community served here (more than 500 m away)",

@@ -43,7 +43,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.zone = ZoneInfo(settings.timezone)
     app.state.db = db or Database(make_engine(settings.database_url))
-    app.state.locator = Locator()
+    app.state.locator = Locator(app.state.db.transaction, settings.geo_refresh_seconds)
     install_error_handlers(app)
     for module in (auth, categories, areas, cases, locate):
         app.include_router(module.router)

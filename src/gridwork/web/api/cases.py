@@ -24,7 +24,7 @@ from gridwork.web.deps import (
     PagingDep,
     SettingsDep,
     ZoneDep,
-    require_actor,
+    actor_required,
 )
 from gridwork.web.render import to_json
 from gridwork.web.schemas import ActionIn, CaseIn
@@ -94,7 +94,7 @@ def show(
         if actor is None and secret is not None:
             view = get_case_for_resident(conn, case_ref, secret, secret_key=settings.secret_key)
         else:
-            view = get_case_for(conn, require_actor(actor), case_ref)
+            view = get_case_for(conn, actor_required(actor), case_ref)
     return to_json(view, zone)
 
 
@@ -110,7 +110,7 @@ def act(
 ) -> Any:
     """Take one workflow action (residents: rate or reopen, with their secret)."""
     if actor is None and secret is None:
-        require_actor(actor)
+        actor_required(actor)
     request = ActionRequest(body.action, body.note, body.assignee, body.rating)
     with db.transaction() as conn:
         view = act_on_case(

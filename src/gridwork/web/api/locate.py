@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from gridwork.web.deps import ActorDep, DbDep, LocatorDep
+from gridwork.web.deps import ActorDep, LocatorDep
 
 router = APIRouter(prefix="/api/v1/locate", tags=["locate"])
 
@@ -22,20 +22,17 @@ class PointsIn(BaseModel):
 
 @router.get("")
 def locate_one(
-    db: DbDep,
     locator: LocatorDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lng: Annotated[float, Query(ge=-180, le=180)],
 ) -> dict[str, Any]:
     """The grid (and community) a point belongs to."""
-    with db.transaction() as conn:
-        return locator.locate(conn, lng, lat).as_dict()
+    return locator.locate(lng, lat).as_dict()
 
 
 @router.post("")
-def locate_many(db: DbDep, locator: LocatorDep, _actor: ActorDep, body: PointsIn) -> dict[str, Any]:
+def locate_many(locator: LocatorDep, _actor: ActorDep, body: PointsIn) -> dict[str, Any]:
     """Locations of many points, in order; null for a point outside the jurisdiction."""
     points = [(p[0], p[1]) for p in body.points]
-    with db.transaction() as conn:
-        found = locator.locate_many(conn, points)
+    found = locator.locate_many(points)
     return {"results": [f.as_dict() if f else None for f in found]}
