@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,7 +71,9 @@ def test_a_bad_import_is_one_line_with_file_and_line(fresh_url: str, tmp_path: P
 def test_the_demo_is_ready_to_explore_and_safe_to_repeat(fresh_url: str) -> None:
     first = run_cli(fresh_url, "demo")
     assert first.returncode == 0, first.stderr
-    assert "4 grids, 4340 buildings, 8 users, 36 cases added" in first.stdout
+    made = re.search(r"4 grids, (\d+) buildings, 8 users, 36 cases added", first.stdout)
+    assert made is not None, first.stdout
+    assert int(made.group(1)) > 1000  # the district is laid out by the synthetic city
     assert "staff" in first.stdout and "gridwork-demo" in first.stdout
     second = run_cli(fresh_url, "demo")
     assert second.returncode == 0, second.stderr

@@ -45,3 +45,11 @@ def main() -> None:
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing was saved by the interrupted command", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug or an outage: one line, never a stack trace
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        click.echo(f"error: unexpected {type(exc).__name__}: {first}", err=True)
+        click.echo("nothing was saved; please report this with the command you ran", err=True)
+        sys.exit(2)

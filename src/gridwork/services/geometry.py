@@ -224,6 +224,7 @@ def _save_building(
                 grid = code
                 break
     external = props.get("id")
+    own_id = _own_building_id(external)
     values = {
         "grid_code": grid,
         "name": (str(props["name"])[:100] if props.get("name") else None),
@@ -234,13 +235,13 @@ def _save_building(
         "households": households,
     }
     if external is not None:
+        match = (
+            buildings.c.id == own_id
+            if own_id is not None
+            else buildings.c.external_id == str(external)
+        )
         changed = conn.execute(
-            update(buildings)
-            .where(
-                buildings.c.community_code == community,
-                buildings.c.external_id == str(external),
-            )
-            .values(**values)
+            update(buildings).where(buildings.c.community_code == community, match).values(**values)
         ).rowcount
         if changed:
             return False
@@ -248,12 +249,19 @@ def _save_building(
         buildings.insert().values(
             province_code=community[:2],
             community_code=community,
-            external_id=None if external is None else str(external)[:64],
+            external_id=None if external is None or own_id is not None else str(external)[:64],
             created_at=now,
             **values,
         )
     )
     return True
+
+
+def _own_building_id(external: object) -> int | None:
+    """Our own id from an exported `building-<id>` (buildings imported without an id)."""
+    text = str(external or "")
+    suffix = text.removeprefix("building-")
+    return int(suffix) if text.startswith("building-") and suffix.isdigit() else None
 
 
 def export_geometry(conn: Connection, code: str) -> dict[str, Any]:
@@ -301,7 +309,7 @@ def export_geometry(conn: Connection, code: str) -> dict[str, Any]:
                 "type": "Feature",
                 "properties": {
                     "code": b["external_id"] or f"building-{b['id']}",
-                    "id": b["external_id"],
+                    "id": b["external_id"] or f"building-{b['id']}",
                     "name": b["name"],
                     "level": "building",
                     "community": b["community_code"],

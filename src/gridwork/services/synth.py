@@ -115,7 +115,8 @@ def _store(conn: Connection, code: str, city: City) -> SynthReport:
         minx, miny, maxx, maxy = geometry.bounds  # type: ignore[attr-defined]
         return (unit, to_geojson(geometry), minx, miny, maxx, maxy, stamp)
 
-    geometries.append(geometry_row(code, city.unit_boundary))
+    if code not in {street for street, _ in city.streets}:  # a street is its own unit
+        geometries.append(geometry_row(code, city.unit_boundary))
     for street_code, polygon in city.streets:
         geometries.append(geometry_row(street_code, polygon))
     for community in city.communities:
@@ -161,13 +162,14 @@ def _store(conn: Connection, code: str, city: City) -> SynthReport:
             geometries.append(geometry_row(grid_code, grid.polygon))
             report.grids += 1
             report.grids_flagged += grid.flag is not None
-            for m in grid.members:
+            for number, m in enumerate(grid.members, start=1):
+                # building code: grid code + 5 digits, as the grid-code standards number them
                 houses.append(
                     (
                         community.code[:2],
                         community.code,
                         grid_code,
-                        None,
+                        f"{grid_code}{number:05d}",
                         float(community.lonlat[m, 0]),
                         float(community.lonlat[m, 1]),
                         int(community.floors[m]),
