@@ -5,29 +5,19 @@ Baseline: GET /healthz on the same server in the same run (the cost of HTTP + fr
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx2 as httpx
 
+from benchmarks.server import serving
 from gridwork.services.demo import seed_demo
 from gridwork.services.users import create_user
 from gridwork.store.engine import make_engine
 
 SECRET = "benchmark-secret-key-0123456789"
 REQUESTS = 300
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _timings(client: httpx.Client, method: str, path: str, **kwargs: object) -> list[float]:
@@ -52,53 +42,37 @@ def run(db: Path) -> None:
         seed_demo(conn, secret_key=SECRET)
         create_user(conn, "bench", "bench-password", "admin", "all")
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_SECRET_KEY": SECRET}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gridwork", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/healthz")
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            token = client.post(
-                "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
-            ).json()["access_token"]
-            client.headers["Authorization"] = f"Bearer {token}"
-            case_id = client.get("/api/v1/cases?page_size=1").json()["items"][0]["id"]
-            cases = [
-                ("GET", "/healthz", {}),
-                ("GET", "/api/v1/areas/52", {}),
-                ("GET", "/api/v1/areas/11", {}),
-                ("GET", "/api/v1/areas/520115007005", {}),
-                ("GET", "/api/v1/areas/520115007/children", {}),
-                ("GET", "/api/v1/areas?q=金元&page_size=20", {}),
-                ("GET", "/api/v1/cases?area=520115&page_size=20", {}),
-                ("GET", f"/api/v1/cases/{case_id}", {}),
-                (
-                    "POST",
-                    "/api/v1/cases",
-                    {
-                        "json": {
-                            "category": "road",
-                            "description": "benchmark report",
-                            "area_code": "520115007005001",
-                        }
-                    },
-                ),
-            ]
-            results = [(m, p, _timings(client, m, p, **kw)) for m, p, kw in cases]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with (
+        serving(url, secret_key=SECRET) as (base, _pid),
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        case_id = client.get("/api/v1/cases?page_size=1").json()["items"][0]["id"]
+        cases = [
+            ("GET", "/healthz", {}),
+            ("GET", "/api/v1/areas/52", {}),
+            ("GET", "/api/v1/areas/11", {}),
+            ("GET", "/api/v1/areas/520115007005", {}),
+            ("GET", "/api/v1/areas/520115007/children", {}),
+            ("GET", "/api/v1/areas?q=金元&page_size=20", {}),
+            ("GET", "/api/v1/cases?area=520115&page_size=20", {}),
+            ("GET", f"/api/v1/cases/{case_id}", {}),
+            (
+                "POST",
+                "/api/v1/cases",
+                {
+                    "json": {
+                        "category": "road",
+                        "description": "benchmark report",
+                        "area_code": "520115007005001",
+                    }
+                },
+            ),
+        ]
+        results = [(m, p, _timings(client, m, p, **kw)) for m, p, kw in cases]
     baseline = statistics.median(results[0][2])
     print(f"API latency over HTTP, national hierarchy in SQLite ({REQUESTS} sequential requests)")
     print(f"  {'request':<46} {'p50 ms':>8} {'p99 ms':>8} {'p50 / baseline':>15}")

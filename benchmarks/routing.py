@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,11 +19,12 @@ import shapely
 from sqlalchemy import select
 
 from benchmarks.layouts import random_points, voronoi_grids
+from benchmarks.server import serving
 from gridwork.geo.geojson import to_geojson
 from gridwork.geo.index import NO_GRID, TiledGridIndex, release_freed_memory
 from gridwork.services.area_counts import rebuild_counts
 from gridwork.services.geometry import bump_geo_version
-from gridwork.store.bulk import bulk_insert, db_timestamp
+from gridwork.store.bulk import bulk_insert, column_names, db_timestamp
 from gridwork.store.engine import make_engine
 from gridwork.store.tables import area_geometries, areas
 
@@ -122,51 +121,26 @@ def over_http(db: Path, layout: list[tuple[int, int, object, object]]) -> None:
         bulk_insert(
             conn,
             areas,
-            (
-                "code",
-                "name",
-                "level",
-                "kind",
-                "parent_code",
-                "is_pseudo",
-                "province_code",
-                "created_at",
-                "updated_at",
-            ),
+            column_names(areas),
             grid_rows,
         )
         bulk_insert(
             conn,
             area_geometries,
-            ("code", "geojson", "min_lon", "min_lat", "max_lon", "max_lat", "updated_at"),
+            column_names(area_geometries),
             geo_rows,
         )
         rebuild_counts(conn)
         bump_geo_version(conn)
     engine.dispose()
-    port = 8765
-    env = {**os.environ, "GRIDWORK_DATABASE_URL": url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gridwork", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/healthz")
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        rss_before = _rss_mb(server.pid)
+    with serving(url) as (base, pid):
+        rss_before = _rss_mb(pid)
         lon, lat = random_points(layout, SINGLE_REQUESTS, seed=13)
         with httpx.Client(base_url=base, timeout=60) as client:
             started = time.perf_counter()
             client.get(f"/api/v1/locate?lat={lat[0]}&lng={lon[0]}")
             first = time.perf_counter() - started
-            rss_after = _rss_mb(server.pid)
+            rss_after = _rss_mb(pid)
             health, single = [], []
             for x, y in zip(lon, lat, strict=True):
                 started = time.perf_counter()
@@ -176,9 +150,6 @@ def over_http(db: Path, layout: list[tuple[int, int, object, object]]) -> None:
                 response = client.get(f"/api/v1/locate?lat={y}&lng={x}")
                 single.append((time.perf_counter() - started) * 1000)
                 assert response.status_code in (200, 422)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     q = statistics.quantiles
     print(f"  GET /api/v1/locate over HTTP ({SINGLE_REQUESTS:,} sequential requests, 30,000 grids)")
     print(f"    first request (builds the index from the database): {first:.2f} s")

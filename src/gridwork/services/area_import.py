@@ -14,7 +14,7 @@ from gridwork.domain.areas import LENGTH_BY_LEVEL, Level, is_pseudo, kind_of
 from gridwork.domain.errors import ImportFailed
 from gridwork.services.area_counts import rebuild_counts
 from gridwork.services.clock import utcnow
-from gridwork.store.bulk import bulk_insert, db_timestamp
+from gridwork.store.bulk import bulk_insert, column_names, db_timestamp
 from gridwork.store.tables import areas
 
 
@@ -36,17 +36,7 @@ LAYOUT: tuple[SourceFile, ...] = (
     SourceFile("villages.csv", Level.COMMUNITY, "streetCode", ("code", "name", "streetCode")),
 )
 
-AREA_COLUMNS = (
-    "code",
-    "name",
-    "level",
-    "kind",
-    "parent_code",
-    "is_pseudo",
-    "province_code",
-    "created_at",
-    "updated_at",
-)
+AREA_COLUMNS = column_names(areas)
 Row = tuple[int, str, str, str | None]  # line, code, name, parent code
 
 

@@ -10,15 +10,15 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, delete, select, update
 
-from gridwork.domain.areas import Kind, Level, is_valid_code
+from gridwork.domain.areas import Level, is_valid_code
 from gridwork.domain.errors import InvalidInput, NotFound
 from gridwork.domain.workflow import OPEN_STATUSES
 from gridwork.geo.delineate import Plan, delineate
 from gridwork.geo.geojson import from_geojson
 from gridwork.geo.projection import LocalMetric
-from gridwork.services.area_counts import add_to_counts
 from gridwork.services.clock import utcnow
 from gridwork.services.geometry import bump_geo_version, save_boundary
+from gridwork.services.grids import add_grid_unit
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import area_geometries, areas, buildings, case_events, cases
 
@@ -112,20 +112,7 @@ def delineate_community(
     for new_code, gi in zip(codes, order, strict=True):
         grid = plan.grids[gi]
         if new_code not in existing:
-            conn.execute(
-                areas.insert().values(
-                    code=new_code,
-                    name=f"网格{new_code[-3:]}",
-                    level=Level.GRID.value,
-                    kind=Kind.GRID.value,
-                    parent_code=code,
-                    is_pseudo=False,
-                    province_code=code[:2],
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            add_to_counts(conn, new_code, +1)
+            add_grid_unit(conn, new_code, f"网格{new_code[-3:]}", now)
         save_boundary(conn, new_code, grid.polygon)
         conn.execute(
             update(buildings)

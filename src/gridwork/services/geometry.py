@@ -13,11 +13,11 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, func, select, update
 
-from gridwork.domain.areas import Kind, Level, is_valid_code, level_of
+from gridwork.domain.areas import Level, is_valid_code, level_of
 from gridwork.domain.errors import ImportFailed
 from gridwork.geo.geojson import Feature, from_geojson, read_features, to_geojson
-from gridwork.services.area_counts import add_to_counts
 from gridwork.services.clock import utcnow
+from gridwork.services.grids import add_grid_unit
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import area_geometries, areas, buildings, geo_state
 
@@ -104,20 +104,7 @@ def import_geometry(conn: Connection, text: str, source: str) -> GeometryReport:
     now = utcnow()
     for code, f in sorted(seen.items()):
         if not known[code]:
-            conn.execute(
-                areas.insert().values(
-                    code=code,
-                    name=str(f.properties["name"]).strip()[:100],
-                    level=Level.GRID.value,
-                    kind=Kind.GRID.value,
-                    parent_code=code[:12],
-                    is_pseudo=False,
-                    province_code=code[:2],
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            add_to_counts(conn, code, +1)
+            add_grid_unit(conn, code, str(f.properties["name"]).strip()[:100], now)
             report.grids_created += 1
         save_boundary(conn, code, f.geometry)
         report.boundaries += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -52,23 +53,28 @@ def create_grid(conn: Connection, actor: Actor, community_code: str, name: str) 
     if serial > MAX_GRIDS:
         raise Conflict(f"community {community_code} already has {MAX_GRIDS} grids")
     code = f"{community_code}{serial:03d}"
-    now = utcnow()
     try:
         with conn.begin_nested():
-            conn.execute(
-                areas.insert().values(
-                    code=code,
-                    name=name,
-                    level=Level.GRID.value,
-                    kind=Kind.GRID.value,
-                    parent_code=community_code,
-                    is_pseudo=False,
-                    province_code=code[:2],
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            add_grid_unit(conn, code, name)
     except IntegrityError:
         raise Conflict("another grid was created at the same moment; try again") from None
-    add_to_counts(conn, code, +1)
     return get_area_for(conn, actor, code)
+
+
+def add_grid_unit(conn: Connection, code: str, name: str, now: datetime | None = None) -> None:
+    """Insert a grid into the hierarchy (its community must exist) and count it upwards."""
+    now = now or utcnow()
+    conn.execute(
+        areas.insert().values(
+            code=code,
+            name=name,
+            level=Level.GRID.value,
+            kind=Kind.GRID.value,
+            parent_code=code[:12],
+            is_pseudo=False,
+            province_code=code[:2],
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    add_to_counts(conn, code, +1)

@@ -16,12 +16,12 @@ from gridwork.geo.synth import City, Street, generate_city
 from gridwork.services.area_counts import rebuild_counts
 from gridwork.services.clock import utcnow
 from gridwork.services.geometry import bump_geo_version
-from gridwork.store.bulk import bulk_insert, db_timestamp
+from gridwork.store.bulk import bulk_insert, column_names, db_timestamp
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import area_geometries, areas, buildings
 
 MAX_RESIDENTS = 50_000_000
-GEOMETRY_COLUMNS = ("code", "geojson", "min_lon", "min_lat", "max_lon", "max_lat", "updated_at")
+GEOMETRY_COLUMNS = column_names(area_geometries)
 BUILDING_COLUMNS = (
     "province_code",
     "community_code",
@@ -33,17 +33,7 @@ BUILDING_COLUMNS = (
     "households",
     "created_at",
 )
-AREA_COLUMNS = (
-    "code",
-    "name",
-    "level",
-    "kind",
-    "parent_code",
-    "is_pseudo",
-    "province_code",
-    "created_at",
-    "updated_at",
-)
+AREA_COLUMNS = column_names(areas)
 
 
 @dataclass

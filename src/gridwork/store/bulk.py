@@ -21,6 +21,11 @@ def db_timestamp(conn: Connection, value: datetime) -> Any:
     return value
 
 
+def column_names(table: Table) -> tuple[str, ...]:
+    """Every column of `table`, in definition order (for rows that fill them all)."""
+    return tuple(column.name for column in table.columns)
+
+
 def bulk_insert(
     conn: Connection,
     table: Table,
