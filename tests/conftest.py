@@ -117,7 +117,7 @@ class RolledBackDatabase(Database):
         self.connection = connection
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, *, write: bool = False) -> Iterator[Connection]:
         with self.connection.begin_nested():
             yield self.connection
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
@@ -110,7 +111,7 @@ def test_the_sweep_escalates_overdue_cases_as_the_system(
     conn: Connection, client: TestClient
 ) -> None:
     staff = login(conn, client, role="community_staff", area=JINYUAN)
-    urgent = report_case(client, category="safety_hazard")
+    urgent = report_case(client, category="safety_hazard", attributes={"danger_now": "no"})
     calm = report_case(client, category="road")
     act(client, urgent["id"], "accept", staff)
     act(client, calm["id"], "accept", staff)
@@ -271,3 +272,46 @@ def test_categories_carry_urgency_and_deadline(client: TestClient) -> None:
 def test_times_are_shown_in_the_configured_zone(client: TestClient) -> None:
     body = report_case(client)
     assert body["created_at"].endswith("+08:00")
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_case(
+    conn: Connection, client: TestClient
+) -> None:
+    body = {"category": "road", "description": "井盖松动", "area_code": JINYUAN}
+    first = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-1"})
+    again = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-1"})
+    other = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-2"})
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert (again.json()["id"], again.json()["secret"]) == (
+        first.json()["id"],
+        first.json()["secret"],
+    )
+    assert other.json()["id"] != first.json()["id"]
+    count = conn.execute(select(cases.c.id).where(cases.c.description == "井盖松动")).all()
+    assert len(count) == 2
+
+
+def test_extra_questions_are_checked_and_kept(client: TestClient) -> None:
+    missing = client.post(
+        "/api/v1/cases",
+        json={"category": "safety_hazard", "description": "电线裸露", "area_code": JINYUAN},
+    )
+    assert missing.status_code == 422
+    assert "danger_now" in missing.json()["message"]
+    wrong = report_case_raw(client, attributes={"danger_now": "maybe"})
+    assert wrong.status_code == 422
+    ok = report_case(
+        client,
+        category="safety_hazard",
+        description="电线裸露",
+        attributes={"danger_now": "yes"},
+        address="金元路12号",
+    )
+    assert ok["attributes"] == {"danger_now": "yes"}
+    assert ok["address"] == "金元路12号"
+
+
+def report_case_raw(client: TestClient, **extra: object) -> Any:
+    body = {"category": "safety_hazard", "description": "电线裸露", "area_code": JINYUAN, **extra}
+    return client.post("/api/v1/cases", json=body)

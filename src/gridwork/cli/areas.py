@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from gridwork.cli.context import CliContext
 from gridwork.services.area_import import count_rows, import_areas
+from gridwork.store.engine import begin_write
 
 
 class _Bar:
@@ -66,7 +67,7 @@ def import_cmd(ctx: CliContext, directory: Path, progress: bool | None) -> None:
     started = time.perf_counter()
     bar = _Bar(show, count_rows(directory))
     try:
-        with ctx.engine.begin() as conn:
+        with begin_write(ctx.engine) as conn:
             report = import_areas(conn, directory, progress=bar)
     finally:
         bar.close()

@@ -6,6 +6,7 @@ import click
 
 from gridwork.cli.context import CliContext
 from gridwork.services.demo import seed_demo
+from gridwork.store.engine import begin_write
 from gridwork.store.migrate import upgrade
 
 
@@ -16,7 +17,7 @@ def command(ctx: CliContext) -> None:
     if ctx.settings.env == "prod":
         raise click.ClickException("the demo refuses to run with GRIDWORK_ENV=prod")
     upgrade(ctx.settings.database_url)
-    with ctx.engine.begin() as conn:
+    with begin_write(ctx.engine) as conn:
         report = seed_demo(conn, secret_key=ctx.settings.secret_key)
     click.echo(
         f"demo ready: {report.areas_inserted} areas, {report.grids_created} grids, "

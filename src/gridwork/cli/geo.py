@@ -11,6 +11,7 @@ import click
 from gridwork.cli.context import CliContext
 from gridwork.domain.areas import is_valid_code
 from gridwork.services.geometry import export_geometry, import_geometry
+from gridwork.store.engine import begin_write
 
 
 @click.group("geo")
@@ -29,7 +30,7 @@ def import_cmd(ctx: CliContext, file: Path) -> None:
         raise click.ClickException(f"{file}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise click.ClickException(f"{file}: not UTF-8 text") from None
-    with ctx.engine.begin() as conn:
+    with begin_write(ctx.engine) as conn:
         report = import_geometry(conn, text, file.name)
     click.echo(
         f"{report.boundaries} boundaries ({report.grids_created} new grids), "

@@ -6,6 +6,7 @@ import click
 
 from gridwork.cli.context import CliContext
 from gridwork.services.delineation import delineate_community
+from gridwork.store.engine import begin_write
 
 
 @click.group("grids")
@@ -21,7 +22,7 @@ def command() -> None:
 @click.pass_obj
 def delineate_cmd(ctx: CliContext, code: str, low: int, high: int, commit: bool) -> None:
     """Draw the community's grids from its buildings and print the report."""
-    with ctx.engine.begin() as conn:
+    with begin_write(ctx.engine) as conn:
         result = delineate_community(conn, code, low, high, commit=commit)
     s = result.summary
     click.echo(f"community {code}: {s.get('grids', 0)} grids of {low}–{high} households")

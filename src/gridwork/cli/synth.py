@@ -13,6 +13,7 @@ from tqdm import tqdm
 from gridwork.cli.context import CliContext
 from gridwork.geo.synth import PEOPLE_PER_HOUSEHOLD
 from gridwork.services.synth import synthesize_city
+from gridwork.store.engine import begin_write
 
 GUIYANG = (106.63, 26.65)
 
@@ -61,7 +62,7 @@ def command(
             file=sys.stderr,
             desc="generating",
         ) as bar,
-        ctx.engine.begin() as conn,
+        begin_write(ctx.engine) as conn,
     ):
         report = synthesize_city(
             conn, code, residents, seed, _centre(centre), progress=_advance(bar)

@@ -9,6 +9,7 @@ import click
 from gridwork.cli.context import CliContext
 from gridwork.domain.access import Role
 from gridwork.services.users import create_user
+from gridwork.store.engine import begin_write
 
 
 @click.group("users")
@@ -27,6 +28,6 @@ def create_cmd(ctx: CliContext, username: str, role: str, area: str) -> None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    with ctx.engine.begin() as conn:
+    with begin_write(ctx.engine) as conn:
         user_id = create_user(conn, username, password, role, area)
     click.echo(f"created user {username} (id {user_id}) as {role} over {area}")

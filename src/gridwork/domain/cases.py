@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -22,9 +25,14 @@ def new_reference() -> str:
     return f"GW-{chars[:4]}-{chars[4:]}"
 
 
-def new_secret() -> str:
-    """The secret a resident needs, with the reference, to follow and rate their case."""
-    return secrets.token_urlsafe(16)
+def case_secret(secret_key: str, reference: str) -> str:
+    """The secret a resident needs, with the reference, to follow and rate their case.
+
+    Derived from the server's key and the reference, so a retried submission (same
+    Idempotency-Key) can hand the reporter the same secret again without storing it.
+    """
+    digest = hmac.new(secret_key.encode(), f"case-secret:{reference}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
 
 
 def escalation_target(ancestors: list[tuple[str, Level, bool]]) -> str:

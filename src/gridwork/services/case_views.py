@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select
@@ -26,6 +27,8 @@ def case_summary(row: RowMapping) -> dict[str, Any]:
         "lat": row["lat"],
         "lng": row["lng"],
         "outside_grid": row["outside_grid"],
+        "address": row["address"],
+        "attributes": json.loads(row["attributes"]) if row["attributes"] else {},
         "created_at": row["created_at"],
         "accepted_at": row["accepted_at"],
         "deadline_at": row["deadline_at"],

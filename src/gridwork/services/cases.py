@@ -16,7 +16,6 @@ from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
-from gridwork.services.locate import Locator
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.users import keyed_hash
 from gridwork.store.scope import in_subtree, scope_codes, scope_filter
@@ -24,20 +23,6 @@ from gridwork.store.tables import areas, case_events, cases, categories, grants,
 
 SYSTEM = "system"
 RESIDENT = "resident"
-
-
-@dataclass(frozen=True)
-class Report:
-    """What a resident, worker or integrator tells us."""
-
-    category: str
-    description: str
-    area_code: str | None = None
-    lat: float | None = None
-    lng: float | None = None
-    reporter_name: str | None = None
-    reporter_phone: str | None = None
-    channel: str = "web"
 
 
 @dataclass(frozen=True)
@@ -50,115 +35,14 @@ class ActionRequest:
     rating: int | None = None
 
 
-def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
-    """The owning unit and whether the point fell outside every grid."""
-    if report.area_code:
-        code = report.area_code.strip()
-        if (
-            not is_valid_code(code)
-            or conn.execute(select(areas.c.code).where(areas.c.code == code)).first() is None
-        ):
-            raise InvalidInput(f"no area {code}", field="area_code")
-        if len(code) < 4:
-            raise InvalidInput("a case must belong to a city or a unit below it", field="area_code")
-        return code, False
-    if report.lat is None or report.lng is None:
-        raise InvalidInput("give either area_code or both lat and lng", field="area_code")
-    rules.check_point(report.lat, report.lng)
-    if locator is None:
-        raise InvalidInput(
-            "locations cannot be routed here; give area_code instead",
-            field="lat",
-            reason="no_grid_geometry",
-        )
-    location = locator.locate(report.lng, report.lat, conn)
-    return location.unit, location.outside_grid
-
-
-def submit_report(
-    conn: Connection,
-    actor: Actor | None,
-    report: Report,
-    *,
-    secret_key: str,
-    locator: Locator | None = None,
-) -> tuple[dict[str, Any], str]:
-    """Record a new case in `submitted`; returns (staff view or resident view, case secret)."""
-    description = rules.clean_description(report.description)
-    if (
-        conn.execute(
-            select(categories.c.code).where(
-                categories.c.code == report.category, categories.c.active.is_(True)
-            )
-        ).first()
-        is None
-    ):
-        raise InvalidInput(f"unknown category {report.category!r}", field="category")
-    if report.channel not in rules.CHANNELS:
-        names = ", ".join(sorted(rules.CHANNELS))
-        raise InvalidInput(f"channel must be one of {names}", field="channel")
-    name = (report.reporter_name or "").strip() or None
-    if name is not None and len(name) > 100:
-        raise InvalidInput("reporter name is too long", field="reporter.name")
-    phone = rules.clean_phone(report.reporter_phone)
-    area_code, outside_grid = _locate(conn, report, locator)
-    now = utcnow()
-    secret = rules.new_secret()
-    reference = rules.new_reference()
-    while conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first():
-        reference = rules.new_reference()
-    case_id: int = conn.execute(
-        cases.insert()
-        .values(
-            reference=reference,
-            secret_hash=keyed_hash(secret_key, secret),
-            province_code=area_code[:2],
-            area_code=area_code,
-            category_code=report.category,
-            status=Status.SUBMITTED.value,
-            channel=report.channel,
-            description=description,
-            reporter_name=name,
-            reporter_phone=phone,
-            lat=report.lat,
-            lng=report.lng,
-            outside_grid=outside_grid,
-            created_at=now,
-            updated_at=now,
-            return_count=0,
-            escalation_count=0,
-            reopen_count=0,
-            event_count=1,
-        )
-        .returning(cases.c.id)
-    ).scalar_one()
-    conn.execute(
-        case_events.insert().values(
-            case_id=case_id,
-            province_code=area_code[:2],
-            seq=1,
-            action="submit",
-            actor_id=actor.user_id if actor else None,
-            actor_label=actor.username if actor else RESIDENT,
-            at=now,
-            from_status=None,
-            to_status=Status.SUBMITTED.value,
-            area_code=area_code,
-        )
-    )
-    row = _load(conn, case_id)
-    view = staff_view(conn, row) if actor and _visible(actor, row) else resident_view(conn, row)
-    return view, secret
-
-
-def _load(conn: Connection, case_id: int) -> RowMapping:
+def load_case(conn: Connection, case_id: int) -> RowMapping:
     row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
     if row is None:
         raise NotFound(f"no case {case_id}")
     return row
 
 
-def _visible(actor: Actor, row: RowMapping) -> bool:
+def is_visible_to(actor: Actor, row: RowMapping) -> bool:
     return (
         actor.covers(row["area_code"])
         or actor.covers(row["handler_unit"])
@@ -184,7 +68,7 @@ def _case_id(case_ref: str) -> int:
 def get_case_for(conn: Connection, actor: Actor, case_ref: str) -> dict[str, Any]:
     """A case the actor may see, with its timeline; NotFound if missing or out of scope."""
     row = conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
-    if row is None or not _visible(actor, row):
+    if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
     return staff_view(conn, row)
 
@@ -272,7 +156,7 @@ def act_on_case(
         found = (
             conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
         )
-        if found is None or not _visible(actor, found):
+        if found is None or not is_visible_to(actor, found):
             raise NotFound(f"no case {case_ref}")
         row = found
         roles = actor.roles_over([row["area_code"], row["handler_unit"]])
@@ -290,7 +174,7 @@ def act_on_case(
         actor_label=label,
         now=now,
     )
-    fresh = _load(conn, row["id"])
+    fresh = load_case(conn, row["id"])
     return staff_view(conn, fresh) if actor else resident_view(conn, fresh)
 
 

@@ -14,9 +14,10 @@ from gridwork.domain.access import Actor, Grant, Role
 from gridwork.domain.areas import Level
 from gridwork.domain.workflow import Action
 from gridwork.services.area_import import import_areas
-from gridwork.services.cases import ActionRequest, Report, apply_action, submit_report
+from gridwork.services.cases import ActionRequest, apply_action
 from gridwork.services.clock import utcnow
 from gridwork.services.grids import create_grid
+from gridwork.services.intake import Report, submit_report
 from gridwork.services.synth import synthesize_city
 from gridwork.services.users import create_user
 from gridwork.store.scope import in_subtree
@@ -152,13 +153,14 @@ def _seed_cases(conn: Connection, secret_key: str, now: datetime) -> int:
                 .limit(1)
             ).first()
         )
-        view, _secret = submit_report(
+        view, _secret, _replayed = submit_report(
             conn,
             None,
             Report(
                 category=category,
                 description=text,
                 area_code=grid,
+                attributes={"danger_now": "no"} if category == "safety_hazard" else {},
                 lat=spot.lat if spot else None,
                 lng=spot.lon if spot else None,
                 reporter_name=rng.choice(["王女士", "李先生", "张阿姨", None]),

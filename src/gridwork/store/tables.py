@@ -122,6 +122,8 @@ cases = Table(
     Column("lat", Float, nullable=True),
     Column("lng", Float, nullable=True),
     Column("outside_grid", Boolean, nullable=False, default=False),
+    Column("attributes", Text, nullable=True, comment="JSON answers to the extra questions"),
+    Column("address", String(300), nullable=True, comment="as the reporter gave it"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=True),
@@ -202,4 +204,41 @@ geo_state = Table(
     Column("id", Integer, primary_key=True),
     Column("version", BigId, nullable=False),
     comment="One row; its version is bumped whenever grid geometry changes.",
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("area_code", String(CODE), nullable=False, comment="'' is the whole country"),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    comment="Integrators' keys (Open311), stored only as keyed hashes, scoped to a subtree.",
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("scope", String(80), nullable=False, comment="who sent it: api key, user or anonymous"),
+    Column("key", String(200), nullable=False),
+    Column("case_id", BigId, ForeignKey("cases.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("scope", "key"),
+    comment="Retried intake requests answer with the case the first attempt created.",
+)
+
+category_attributes = Table(
+    "category_attributes",
+    metadata,
+    Column("category_code", String(40), ForeignKey("categories.code"), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("datatype", String(20), nullable=False),
+    Column("required", Boolean, nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("choices", Text, nullable=True, comment="JSON list of [key, name] for list types"),
+    comment="A category's extra questions (Open311 service definition attributes).",
 )

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from gridwork.store.engine import begin_write
+
 
 class Database:
     """Opens a transaction per unit of work; tests swap in one bound to a rolled-back connection."""
@@ -15,7 +17,15 @@ class Database:
         self.engine = engine
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """A connection in a transaction that commits on success and rolls back on error."""
-        with self.engine.begin() as conn:
-            yield conn
+    def transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        """A connection in a transaction that commits on success and rolls back on error.
+
+        `write=True` for units of work that change data (on SQLite they take the write
+        lock at the start, so concurrent writers queue instead of failing).
+        """
+        if write:
+            with begin_write(self.engine) as conn:
+                yield conn
+        else:
+            with self.engine.begin() as conn:
+                yield conn

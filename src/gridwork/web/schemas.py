@@ -22,6 +22,8 @@ class CaseIn(BaseModel):
     lng: float | None = None
     reporter: ReporterIn | None = None
     channel: str = Field(default="web", max_length=16)
+    address: str | None = Field(default=None, max_length=300)
+    attributes: dict[str, str | list[str]] | None = None
 
 
 class ActionIn(BaseModel):

@@ -47,7 +47,7 @@ def children(db: DbDep, actor: ActorDep, paging: PagingDep, code: str) -> dict[s
 @router.post("/{code}/grids", status_code=201)
 def new_grid(db: DbDep, actor: ActorDep, zone: ZoneDep, code: str, body: GridIn) -> JSONResponse:
     """Create a grid under a community."""
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         grid = create_grid(conn, actor, code, body.name)
     return JSONResponse(to_json(grid, zone), status_code=201)
 

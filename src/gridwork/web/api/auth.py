@@ -20,7 +20,7 @@ def login(
     password: Annotated[str, Form(max_length=512)],
 ) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         token, seconds = issue_token(
             conn,
             username,

@@ -9,13 +9,12 @@ from fastapi.responses import JSONResponse
 
 from gridwork.services.cases import (
     ActionRequest,
-    Report,
     act_on_case,
     get_case_for,
     get_case_for_resident,
     list_cases_for,
-    submit_report,
 )
+from gridwork.services.intake import Report, submit_report
 from gridwork.web.deps import (
     ActorDep,
     DbDep,
@@ -35,6 +34,12 @@ SecretHeader = Annotated[
 ]
 
 
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="a retry with the same key returns the same case"),
+]
+
+
 @router.post("", status_code=201)
 def create(
     db: DbDep,
@@ -43,8 +48,9 @@ def create(
     actor: MaybeActorDep,
     locator: LocatorDep,
     body: CaseIn,
+    idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    """Report a problem; anyone may. The answer carries the case secret, shown only once."""
+    """Report a problem; anyone may. The answer carries the case secret for the reporter."""
     report = Report(
         category=body.category,
         description=body.description,
@@ -54,13 +60,24 @@ def create(
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
         channel=body.channel,
+        address=body.address,
+        attributes=body.attributes or {},
     )
-    with db.transaction() as conn:
-        view, secret = submit_report(
-            conn, actor, report, secret_key=settings.secret_key, locator=locator
+    scope = f"user:{actor.user_id}" if actor else "anonymous"
+    idempotency = (scope, idempotency_key) if idempotency_key is not None else None
+    with db.transaction(write=True) as conn:
+        view, secret, replayed = submit_report(
+            conn,
+            actor,
+            report,
+            secret_key=settings.secret_key,
+            locator=locator,
+            idempotency=idempotency,
         )
     view["secret"] = secret
-    return JSONResponse(to_json(view, zone), status_code=201)
+    # The first answer was 201; a replay says so but otherwise answers the same.
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return JSONResponse(to_json(view, zone), status_code=201, headers=headers)
 
 
 @router.get("")
@@ -112,7 +129,7 @@ def act(
     if actor is None and secret is None:
         actor_required(actor)
     request = ActionRequest(body.action, body.note, body.assignee, body.rating)
-    with db.transaction() as conn:
+    with db.transaction(write=True) as conn:
         view = act_on_case(
             conn, actor, case_ref, request, secret=secret, secret_key=settings.secret_key
         )

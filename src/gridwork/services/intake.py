@@ -1,0 +1,261 @@
+"""`submit_report`: one intake for residents, workers and integrators; retries are safe.
+
+A report names a category, describes the problem and says where (a unit code or a point
+routed to its grid). With an idempotency key, a retry returns the case the first attempt
+created, with the same secret, and creates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy.exc import IntegrityError
+
+from gridwork.domain import cases as rules
+from gridwork.domain.access import Actor
+from gridwork.domain.areas import is_valid_code
+from gridwork.domain.attributes import Answer, Question, check_answers
+from gridwork.domain.errors import Conflict, InvalidInput
+from gridwork.domain.workflow import Status
+from gridwork.services.case_views import resident_view, staff_view
+from gridwork.services.cases import RESIDENT, is_visible_to, load_case
+from gridwork.services.clock import utcnow
+from gridwork.services.locate import Locator
+from gridwork.services.users import keyed_hash
+from gridwork.store.tables import (
+    areas,
+    case_events,
+    cases,
+    categories,
+    category_attributes,
+    idempotency_keys,
+)
+
+MAX_IDEMPOTENCY_KEY = 200
+MAX_ADDRESS = 300
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a resident, worker or integrator tells us."""
+
+    category: str
+    description: str
+    area_code: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    channel: str = "web"
+    address: str | None = None
+    attributes: dict[str, Answer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of an intake: the case row, its secret, and whether it was a replay."""
+
+    row: RowMapping
+    secret: str
+    replayed: bool = False
+
+
+def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
+    """The owning unit and whether the point fell outside every grid."""
+    if report.area_code:
+        code = report.area_code.strip()
+        if (
+            not is_valid_code(code)
+            or conn.execute(select(areas.c.code).where(areas.c.code == code)).first() is None
+        ):
+            raise InvalidInput(f"no area {code}", field="area_code")
+        if len(code) < 4:
+            raise InvalidInput("a case must belong to a city or a unit below it", field="area_code")
+        return code, False
+    if report.lat is None or report.lng is None:
+        raise InvalidInput("give either area_code or both lat and lng", field="area_code")
+    rules.check_point(report.lat, report.lng)
+    if locator is None:
+        raise InvalidInput(
+            "locations cannot be routed here; give area_code instead",
+            field="lat",
+            reason="no_grid_geometry",
+        )
+    location = locator.locate(report.lng, report.lat, conn)
+    return location.unit, location.outside_grid
+
+
+def questions_for(conn: Connection, category: str) -> list[Question]:
+    """A category's extra questions, in order."""
+    rows = conn.execute(
+        select(category_attributes)
+        .where(category_attributes.c.category_code == category)
+        .order_by(category_attributes.c.position, category_attributes.c.code)
+    ).mappings()
+    return [
+        Question(
+            code=r["code"],
+            datatype=r["datatype"],
+            required=bool(r["required"]),
+            description=r["description"],
+            position=r["position"],
+            choices=tuple((str(k), str(n)) for k, n in json.loads(r["choices"] or "[]")),
+        )
+        for r in rows
+    ]
+
+
+def _check(conn: Connection, report: Report) -> dict[str, Any]:
+    """Every input rule, before anything is written."""
+    description = rules.clean_description(report.description)
+    if (
+        conn.execute(
+            select(categories.c.code).where(
+                categories.c.code == report.category, categories.c.active.is_(True)
+            )
+        ).first()
+        is None
+    ):
+        raise InvalidInput(f"unknown category {report.category!r}", field="category")
+    if report.channel not in rules.CHANNELS:
+        names = ", ".join(sorted(rules.CHANNELS))
+        raise InvalidInput(f"channel must be one of {names}", field="channel")
+    name = (report.reporter_name or "").strip() or None
+    if name is not None and len(name) > 100:
+        raise InvalidInput("reporter name is too long", field="reporter.name")
+    address = (report.address or "").strip() or None
+    if address is not None and len(address) > MAX_ADDRESS:
+        raise InvalidInput("address is too long", field="address_string")
+    answers = check_answers(questions_for(conn, report.category), report.attributes)
+    return {
+        "description": description,
+        "reporter_name": name,
+        "reporter_phone": rules.clean_phone(report.reporter_phone),
+        "address": address,
+        "attributes": json.dumps(answers, ensure_ascii=False) if answers else None,
+    }
+
+
+def _create(
+    conn: Connection, actor: Actor | None, report: Report, secret_key: str, locator: Locator | None
+) -> Submitted:
+    checked = _check(conn, report)
+    area_code, outside_grid = _locate(conn, report, locator)
+    now = utcnow()
+    reference = rules.new_reference()
+    while conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first():
+        reference = rules.new_reference()
+    secret = rules.case_secret(secret_key, reference)
+    case_id: int = conn.execute(
+        cases.insert()
+        .values(
+            reference=reference,
+            secret_hash=keyed_hash(secret_key, secret),
+            province_code=area_code[:2],
+            area_code=area_code,
+            category_code=report.category,
+            status=Status.SUBMITTED.value,
+            channel=report.channel,
+            lat=report.lat,
+            lng=report.lng,
+            outside_grid=outside_grid,
+            created_at=now,
+            updated_at=now,
+            return_count=0,
+            escalation_count=0,
+            reopen_count=0,
+            event_count=1,
+            **checked,
+        )
+        .returning(cases.c.id)
+    ).scalar_one()
+    conn.execute(
+        case_events.insert().values(
+            case_id=case_id,
+            province_code=area_code[:2],
+            seq=1,
+            action="submit",
+            actor_id=actor.user_id if actor else None,
+            actor_label=actor.username if actor else RESIDENT,
+            at=now,
+            from_status=None,
+            to_status=Status.SUBMITTED.value,
+            area_code=area_code,
+        )
+    )
+    return Submitted(load_case(conn, case_id), secret)
+
+
+def _replay(conn: Connection, scope: str, key: str, secret_key: str) -> Submitted | None:
+    case_id = conn.execute(
+        select(idempotency_keys.c.case_id).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+        )
+    ).scalar_one_or_none()
+    if case_id is None:
+        return None
+    row = load_case(conn, case_id)
+    return Submitted(row, rules.case_secret(secret_key, row["reference"]), replayed=True)
+
+
+def submit_report_once(
+    conn: Connection,
+    actor: Actor | None,
+    report: Report,
+    *,
+    secret_key: str,
+    locator: Locator | None = None,
+    idempotency: tuple[str, str] | None = None,
+) -> Submitted:
+    """Record a new case in `submitted`, or replay the one an earlier try with the key made.
+
+    `idempotency` is (scope, key): the scope names the sender (an API key, a user, or
+    anonymous), so two senders cannot collide on the same key.
+    """
+    if idempotency is None:
+        return _create(conn, actor, report, secret_key, locator)
+    scope, key = idempotency
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            f"Idempotency-Key must be 1–{MAX_IDEMPOTENCY_KEY} characters", field="Idempotency-Key"
+        )
+    earlier = _replay(conn, scope, key, secret_key)
+    if earlier is not None:
+        return earlier
+    try:
+        with conn.begin_nested():
+            created = _create(conn, actor, report, secret_key, locator)
+            conn.execute(
+                idempotency_keys.insert().values(
+                    scope=scope, key=key, case_id=created.row["id"], created_at=utcnow()
+                )
+            )
+    except IntegrityError:
+        # A concurrent try with the same key won; answer with its case.
+        earlier = _replay(conn, scope, key, secret_key)
+        if earlier is None:
+            raise Conflict("the request conflicted with another; retry it") from None
+        return earlier
+    return created
+
+
+def submit_report(
+    conn: Connection,
+    actor: Actor | None,
+    report: Report,
+    *,
+    secret_key: str,
+    locator: Locator | None = None,
+    idempotency: tuple[str, str] | None = None,
+) -> tuple[dict[str, Any], str, bool]:
+    """`submit_report_once`, shown as the caller may see it: (view, secret, replayed)."""
+    done = submit_report_once(
+        conn, actor, report, secret_key=secret_key, locator=locator, idempotency=idempotency
+    )
+    row = done.row
+    visible = actor is not None and is_visible_to(actor, row)
+    view = staff_view(conn, row) if visible else resident_view(conn, row)
+    return view, done.secret, done.replayed
