@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     token_ttl_hours: int = Field(
         default=12, ge=1, description="How long an API bearer token stays valid."
     )
+    media_dir: str = Field(
+        default="var/media", description="Folder where photos sent with reports are kept."
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest request body accepted."
+    )
     geo_refresh_seconds: float = Field(
         default=1.0,
         ge=0,

@@ -124,6 +124,7 @@ cases = Table(
     Column("outside_grid", Boolean, nullable=False, default=False),
     Column("attributes", Text, nullable=True, comment="JSON answers to the extra questions"),
     Column("address", String(300), nullable=True, comment="as the reporter gave it"),
+    Column("media_url", String(500), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("accepted_at", UTCDateTime, nullable=True),

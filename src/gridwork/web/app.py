@@ -14,6 +14,8 @@ from gridwork.store.engine import make_engine
 from gridwork.web.api import areas, auth, cases, categories, locate
 from gridwork.web.database import Database
 from gridwork.web.errors import install_error_handlers
+from gridwork.web.limits import BodyLimit
+from gridwork.web.open311.routes import router as open311_router
 
 LANDING = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>gridwork</title>
@@ -45,8 +47,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = db or Database(make_engine(settings.database_url))
     app.state.locator = Locator(app.state.db.transaction, settings.geo_refresh_seconds)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for module in (auth, categories, areas, cases, locate):
         app.include_router(module.router)
+    app.include_router(open311_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def landing() -> str:

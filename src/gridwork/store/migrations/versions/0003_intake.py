@@ -96,6 +96,7 @@ def upgrade() -> None:
                 "address", sa.String(length=300), nullable=True, comment="as the reporter gave it"
             )
         )
+        batch_op.add_column(sa.Column("media_url", sa.String(length=500), nullable=True))
 
     questions = sa.table(
         "category_attributes",
@@ -155,6 +156,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_column("media_url")
         batch_op.drop_column("address")
         batch_op.drop_column("attributes")
 
