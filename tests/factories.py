@@ -112,3 +112,12 @@ def load_world(conn: Connection, world: dict[str, Any] | None = None) -> None:
     from gridwork.services.geometry import import_geometry
 
     import_geometry(conn, json.dumps(world or jinyuan_world()), "world.geojson")
+
+
+def api_key(conn: Connection, *, name: str = "integrator", area: str = "520115") -> str:
+    """A fresh Open311 API key over `area`."""
+    from gridwork.services.apikeys import create_api_key
+
+    from tests.conftest import SECRET
+
+    return create_api_key(conn, name, area, secret_key=SECRET)

@@ -98,21 +98,25 @@ async def get_service(request: Request, code: str, fmt: str) -> Response:
     return await _answer(request, fmt, "service_definition", work)
 
 
-async def _form(request: Request) -> tuple[dict[str, list[str]], list[UploadFile]]:
-    """Fields (all values per name) and uploaded files of a POST body."""
+async def _form(request: Request) -> tuple[dict[str, list[str]], list[bytes]]:
+    """Fields (all values per name) and the contents of uploaded files of a POST body."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fields: dict[str, list[str]] = {}
-    files: list[UploadFile] = []
+    files: list[bytes] = []
     if kind == "multipart/form-data":
         try:
             form = await request.form(max_files=5, max_fields=200)
         except Exception as exc:  # python-multipart's own errors for broken bodies
             raise InvalidInput(f"unreadable multipart body: {exc}") from None
-        for name, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                files.append(value)
-            else:
-                fields.setdefault(name, []).append(value)
+        try:
+            for name, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    if value.filename:
+                        files.append(await value.read())
+                else:
+                    fields.setdefault(name, []).append(value)
+        finally:
+            await form.close()
     elif kind in ("application/x-www-form-urlencoded", ""):
         raw = await request.body()
         try:
@@ -157,8 +161,7 @@ async def post_request(request: Request, fmt: str) -> Response:
     if fmt not in FORMATS:
         return error(404, "Bad extension. We support .xml and .json", "json", zone)
     try:
-        fields, files = await _form(request)
-        photos = [await f.read() for f in files if f.filename]
+        fields, photos = await _form(request)
     except GridworkError as exc:
         return error(_status(exc), exc.message, fmt, zone)
     settings = request.app.state.settings
@@ -198,7 +201,8 @@ async def post_request(request: Request, fmt: str) -> Response:
                 media_url=media_url,
             )
 
-    return await _answer(request, fmt, "service_requests", work, status=201)
+    # 200, not 201: the common choice of Open311 servers, and what their clients expect
+    return await _answer(request, fmt, "service_requests", work)
 
 
 def _query(request: Request) -> RequestQuery:
