@@ -117,7 +117,6 @@ def load_world(conn: Connection, world: dict[str, Any] | None = None) -> None:
 def api_key(conn: Connection, *, name: str = "integrator", area: str = "520115") -> str:
     """A fresh Open311 API key over `area`."""
     from gridwork.services.apikeys import create_api_key
-
     from tests.conftest import SECRET
 
     return create_api_key(conn, name, area, secret_key=SECRET)
