@@ -6,10 +6,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api_latency, delineation, national_import, routing, synth
+from benchmarks import api_latency, delineation, intake, national_import, routing, synth
 from benchmarks.data import national_divisions
 
-SECTIONS = ("import", "api", "routing", "delineation", "synth")
+SECTIONS = ("import", "api", "routing", "delineation", "synth", "intake")
 
 
 def main(names: list[str]) -> None:
@@ -34,6 +34,9 @@ def main(names: list[str]) -> None:
         print()
     if "synth" in chosen:
         synth.run()
+        print()
+    if "intake" in chosen:
+        intake.run()
 
 
 main(sys.argv[1:])

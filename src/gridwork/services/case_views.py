@@ -65,17 +65,34 @@ def staff_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
     return view
 
 
-def resident_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
-    """A case as its reporter sees it: progress and notes, no staff names."""
+def resident_view(
+    conn: Connection, row: RowMapping, events: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A case as its reporter sees it: progress and notes, no staff names.
+
+    `events` are the case's event rows when the caller has them already (a new case).
+    """
     view = case_summary(row)
-    view["timeline"] = _timeline(conn, row["id"], with_actors=False)
+    view["timeline"] = _timeline(conn, row["id"], with_actors=False, rows=events)
     return view
 
 
-def _timeline(conn: Connection, case_id: int, *, with_actors: bool) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.seq)
-    ).mappings()
+def _timeline(
+    conn: Connection,
+    case_id: int,
+    *,
+    with_actors: bool,
+    rows: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    if rows is None:
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(case_events)
+                .where(case_events.c.case_id == case_id)
+                .order_by(case_events.c.seq)
+            ).mappings()
+        ]
     timeline = []
     for r in rows:
         entry: dict[str, Any] = {

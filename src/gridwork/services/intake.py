@@ -8,6 +8,9 @@ created, with the same secret, and creates nothing.
 from __future__ import annotations
 
 import json
+import math
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +64,7 @@ class Submitted:
     row: RowMapping
     secret: str
     replayed: bool = False
+    events: list[dict[str, Any]] | None = None  # known already for a case just created
 
 
 def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
@@ -108,17 +112,40 @@ def questions_for(conn: Connection, category: str) -> list[Question]:
     ]
 
 
+class _Categories:
+    """Active categories and their questions, re-read at most every few seconds.
+
+    Intake is the hottest write path; categories change a few times a year.
+    """
+
+    TTL_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._loaded = -math.inf
+        self._questions: dict[str, list[Question]] = {}
+        self._lock = threading.Lock()
+
+    def questions(self, conn: Connection, code: str) -> list[Question] | None:
+        """The questions of an active category, or None if there is no such category."""
+        if time.monotonic() - self._loaded > self.TTL_SECONDS:
+            active = conn.execute(
+                select(categories.c.code).where(categories.c.active.is_(True))
+            ).scalars()
+            fresh = {c: questions_for(conn, c) for c in active}
+            with self._lock:
+                self._questions = fresh
+                self._loaded = time.monotonic()
+        return self._questions.get(code)
+
+
+CATEGORIES = _Categories()
+
+
 def _check(conn: Connection, report: Report) -> dict[str, Any]:
     """Every input rule, before anything is written."""
     description = rules.clean_description(report.description)
-    if (
-        conn.execute(
-            select(categories.c.code).where(
-                categories.c.code == report.category, categories.c.active.is_(True)
-            )
-        ).first()
-        is None
-    ):
+    questions = CATEGORIES.questions(conn, report.category)
+    if questions is None:
         raise InvalidInput(f"unknown category {report.category!r}", field="category")
     if report.channel not in rules.CHANNELS:
         names = ", ".join(sorted(rules.CHANNELS))
@@ -129,7 +156,7 @@ def _check(conn: Connection, report: Report) -> dict[str, Any]:
     address = (report.address or "").strip() or None
     if address is not None and len(address) > MAX_ADDRESS:
         raise InvalidInput("address is too long", field="address_string")
-    answers = check_answers(questions_for(conn, report.category), report.attributes)
+    answers = check_answers(questions, report.attributes)
     return {
         "description": description,
         "reporter_name": name,
@@ -145,48 +172,56 @@ def _create(
     checked = _check(conn, report)
     area_code, outside_grid = _locate(conn, report, locator)
     now = utcnow()
+    # References are 8 random characters from 32 (10^12 values); a collision is left to the
+    # unique constraint (answered as a conflict to retry) rather than checked every time.
     reference = rules.new_reference()
-    while conn.execute(select(cases.c.id).where(cases.c.reference == reference)).first():
-        reference = rules.new_reference()
     secret = rules.case_secret(secret_key, reference)
-    case_id: int = conn.execute(
-        cases.insert()
-        .values(
-            reference=reference,
-            secret_hash=keyed_hash(secret_key, secret),
-            province_code=area_code[:2],
-            area_code=area_code,
-            category_code=report.category,
-            status=Status.SUBMITTED.value,
-            channel=report.channel,
-            lat=report.lat,
-            lng=report.lng,
-            outside_grid=outside_grid,
-            created_at=now,
-            updated_at=now,
-            return_count=0,
-            escalation_count=0,
-            reopen_count=0,
-            event_count=1,
-            **checked,
+    try:
+        row = (
+            conn.execute(
+                cases.insert().returning(*cases.c),
+                {
+                    "reference": reference,
+                    "secret_hash": keyed_hash(secret_key, secret),
+                    "province_code": area_code[:2],
+                    "area_code": area_code,
+                    "category_code": report.category,
+                    "status": Status.SUBMITTED.value,
+                    "channel": report.channel,
+                    "lat": report.lat,
+                    "lng": report.lng,
+                    "outside_grid": outside_grid,
+                    "created_at": now,
+                    "updated_at": now,
+                    "return_count": 0,
+                    "escalation_count": 0,
+                    "reopen_count": 0,
+                    "event_count": 1,
+                    **checked,
+                },
+            )
+            .mappings()
+            .one()
         )
-        .returning(cases.c.id)
-    ).scalar_one()
-    conn.execute(
-        case_events.insert().values(
-            case_id=case_id,
-            province_code=area_code[:2],
-            seq=1,
-            action="submit",
-            actor_id=actor.user_id if actor else None,
-            actor_label=actor.username if actor else RESIDENT,
-            at=now,
-            from_status=None,
-            to_status=Status.SUBMITTED.value,
-            area_code=area_code,
-        )
-    )
-    return Submitted(load_case(conn, case_id), secret)
+    except IntegrityError:
+        # The whole unit of work rolls back on this error; the sender may simply retry.
+        raise Conflict("the report could not be stored this time; send it again") from None
+    event = {
+        "case_id": row["id"],
+        "province_code": area_code[:2],
+        "seq": 1,
+        "action": "submit",
+        "actor_id": actor.user_id if actor else None,
+        "actor_label": actor.username if actor else RESIDENT,
+        "at": now,
+        "from_status": None,
+        "to_status": Status.SUBMITTED.value,
+        "area_code": area_code,
+        "note": None,
+        "rating": None,
+    }
+    conn.execute(case_events.insert(), event)
+    return Submitted(row, secret, events=[event])
 
 
 def _replay(conn: Connection, scope: str, key: str, secret_key: str) -> Submitted | None:
@@ -257,5 +292,5 @@ def submit_report(
     )
     row = done.row
     visible = actor is not None and is_visible_to(actor, row)
-    view = staff_view(conn, row) if visible else resident_view(conn, row)
+    view = staff_view(conn, row) if visible else resident_view(conn, row, events=done.events)
     return view, done.secret, done.replayed

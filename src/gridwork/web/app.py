@@ -56,6 +56,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     def landing() -> str:
         return LANDING
 
+    @app.get("/api/v1/ping", tags=["ops"])
+    async def ping() -> dict[str, bool]:
+        """The trivial endpoint: answers at once and touches no database."""
+        return {"ok": True}
+
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
