@@ -12,6 +12,7 @@ from gridwork.domain import cases as rules
 from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.ids import parse_id
 from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
 from gridwork.services.case_views import case_summary, resident_view, staff_view
@@ -60,9 +61,10 @@ def _visible_filter(actor: Actor) -> Any:
 
 
 def _case_id(case_ref: str) -> int:
-    if not case_ref.isdigit():
+    number = parse_id(case_ref)
+    if number is None:
         raise NotFound(f"no case {case_ref}")
-    return int(case_ref)
+    return number
 
 
 def get_case_for(conn: Connection, actor: Actor, case_ref: str) -> dict[str, Any]:

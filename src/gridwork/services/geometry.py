@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select, update
 
 from gridwork.domain.areas import Level, is_valid_code, level_of
 from gridwork.domain.errors import ImportFailed
+from gridwork.domain.ids import parse_id
 from gridwork.geo.geojson import Feature, from_geojson, read_features, to_geojson
 from gridwork.services.clock import utcnow
 from gridwork.services.grids import add_grid_unit
@@ -248,7 +249,7 @@ def _own_building_id(external: object) -> int | None:
     """Our own id from an exported `building-<id>` (buildings imported without an id)."""
     text = str(external or "")
     suffix = text.removeprefix("building-")
-    return int(suffix) if text.startswith("building-") and suffix.isdigit() else None
+    return parse_id(suffix) if text.startswith("building-") else None
 
 
 def export_geometry(conn: Connection, code: str) -> dict[str, Any]:

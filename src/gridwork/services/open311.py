@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, desc, select
 
 from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.ids import parse_id
 from gridwork.domain.open311 import MAX_PAGE_SIZE, date_window, open311_status
 from gridwork.domain.sla import Urgency
 from gridwork.domain.workflow import Status
@@ -254,14 +255,16 @@ class RequestQuery:
 def find_requests(conn: Connection, query: RequestQuery) -> list[dict[str, Any]]:
     """GET requests: ids override every other filter; otherwise a window of at most 90 days."""
     if query.ids:
-        numbers = [int(i) for i in query.ids if i.isdigit()]
+        numbers = [n for n in (parse_id(i) for i in query.ids) if n is not None]
         rows = conn.execute(_select().where(cases.c.id.in_(numbers)).order_by(cases.c.id))
         return _views(conn, list(rows.mappings()))
     bad = [s for s in query.statuses if s not in ("open", "closed")]
     if bad:
         raise InvalidInput(f"status must be open or closed, not {bad[0]!r}", field="status")
-    if not 1 <= query.page_size <= MAX_PAGE_SIZE or query.page < 1:
-        raise InvalidInput(f"page ≥ 1 and page_size 1–{MAX_PAGE_SIZE}", field="page_size")
+    if not 1 <= query.page_size <= MAX_PAGE_SIZE or not 1 <= query.page <= 1_000_000:
+        raise InvalidInput(
+            f"page must be 1–1,000,000 and page_size 1–{MAX_PAGE_SIZE}", field="page_size"
+        )
     start, end = date_window(query.start, query.end, utcnow())
     where = [cases.c.created_at >= start, cases.c.created_at <= end]
     if query.service_codes:
@@ -292,9 +295,10 @@ def find_requests(conn: Connection, query: RequestQuery) -> list[dict[str, Any]]
 
 def get_request(conn: Connection, request_id: str) -> list[dict[str, Any]]:
     """GET requests/{id}: a list of one, as the spec's examples and its clients expect."""
-    if not request_id.isdigit():
+    number = parse_id(request_id)
+    if number is None:
         raise NotFound(f"service_request_id {request_id} not found")
-    row = conn.execute(_select().where(cases.c.id == int(request_id))).mappings().first()
+    row = conn.execute(_select().where(cases.c.id == number)).mappings().first()
     if row is None:
         raise NotFound(f"service_request_id {request_id} not found")
     return _views(conn, [row])
@@ -368,7 +372,8 @@ def add_update(
 
     It never changes the case's state: only staff move a case through the workflow.
     """
-    if not request_id or not request_id.isdigit():
+    number = parse_id(request_id)
+    if number is None:
         raise InvalidInput("service_request_id is required", field="service_request_id")
     text = (description or "").strip()
     if not text or len(text) > 4000:
@@ -376,7 +381,7 @@ def add_update(
             "description is required (at most 4,000 characters)", field="description"
         )
     try:
-        row = load_case(conn, int(request_id))
+        row = load_case(conn, number)
     except NotFound:
         raise NotFound(f"service_request_id {request_id} not found") from None
     if not integrator.covers(row["area_code"]):

@@ -7,6 +7,8 @@ from typing import Any
 
 from gridwork.domain.errors import InvalidInput
 
+MAX_PAGE = 1_000_000
+
 
 @dataclass(frozen=True)
 class PageRequest:
@@ -17,8 +19,8 @@ class PageRequest:
 
     def checked(self, maximum: int) -> PageRequest:
         """Refuse pages that do not exist or are too large."""
-        if self.page < 1:
-            raise InvalidInput("page must be 1 or more", field="page")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidInput(f"page must be from 1 to {MAX_PAGE}", field="page")
         if not 1 <= self.page_size <= maximum:
             raise InvalidInput(f"page_size must be from 1 to {maximum}", field="page_size")
         return self

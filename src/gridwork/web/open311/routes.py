@@ -20,6 +20,7 @@ from gridwork.domain.errors import (
     NotFound,
     PermissionDenied,
 )
+from gridwork.domain.ids import parse_id
 from gridwork.domain.open311 import parse_datetime, split_list
 from gridwork.services.apikeys import integrator_for_key
 from gridwork.services.media import photo_path, store_photo
@@ -216,9 +217,10 @@ def _query(request: Request) -> RequestQuery:
         value = _blank_is_none(q.get(name))
         if value is None:
             return default
-        if not value.isdigit():
+        number = parse_id(value)
+        if number is None:
             raise InvalidInput(f"{name} must be a whole number", field=name)
-        return int(value)
+        return number
 
     corners = [_blank_is_none(q.get(n)) for n in ("lat_sw", "long_sw", "lat_ne", "long_ne")]
     bbox = None
