@@ -1,4 +1,4 @@
-"""Cases: `submit_report`, `act_on_case`, and reading them within scope."""
+"""Cases after intake: `act_on_case`, and reading them within scope (intake is in intake.py)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class ActionRequest:
 
 
 def load_case(conn: Connection, case_id: int) -> RowMapping:
+    """The case row by id; NotFound if there is none (no scope check: callers do that)."""
     row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
     if row is None:
         raise NotFound(f"no case {case_id}")
@@ -44,6 +45,7 @@ def load_case(conn: Connection, case_id: int) -> RowMapping:
 
 
 def is_visible_to(actor: Actor, row: RowMapping) -> bool:
+    """Whether the actor answers for the case: by its unit, its handling unit, or as assignee."""
     return (
         actor.covers(row["area_code"])
         or actor.covers(row["handler_unit"])
