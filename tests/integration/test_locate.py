@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
+from gridwork.config import Settings
 from tests.factories import JINYUAN, SIZE, SOUTH, WEST, load_world, login, report_case
 
 
@@ -111,3 +112,43 @@ def test_the_index_is_rebuilt_when_grids_change(conn: Connection, client: TestCl
         },
     )
     assert locate(client, WEST + 0.0075, SOUTH + 0.005)["grid_code"] == f"{JINYUAN}005"
+
+
+def test_a_fresh_index_answers_from_memory_until_its_refresh_time(
+    conn: Connection, settings: Settings
+) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from gridwork.web.app import create_app
+    from tests.conftest import RolledBackDatabase
+    from tests.factories import feature, square
+
+    load_world(conn)
+    app = create_app(
+        settings.model_copy(update={"geo_refresh_seconds": 3600}), db=RolledBackDatabase(conn)
+    )
+    with Client(app) as cached:
+        first = cached.get(f"/api/v1/locate?lat={SOUTH + 0.005}&lng={WEST + 0.005}").json()
+        assert first["grid_code"] == f"{JINYUAN}001"
+        assert app.state.locator.is_fresh()
+        load_world(
+            conn,
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    feature("grid", square(WEST, SOUTH, SIZE / 4, SIZE / 2), code=f"{JINYUAN}001"),
+                    feature(
+                        "grid",
+                        square(WEST + SIZE / 4, SOUTH, SIZE / 4, SIZE / 2),
+                        code=f"{JINYUAN}005",
+                        name="新网格",
+                    ),
+                ],
+            },
+        )
+        # within the refresh time the change is not seen yet (documented staleness) …
+        point = f"lat={SOUTH + 0.005}&lng={WEST + 0.0075}"
+        assert cached.get(f"/api/v1/locate?{point}").json()["grid_code"] == f"{JINYUAN}001"
+        # … and once the time is up it is
+        app.state.locator._refresh = 0
+        assert cached.get(f"/api/v1/locate?{point}").json()["grid_code"] == f"{JINYUAN}005"

@@ -133,6 +133,10 @@ class Locator:
         self._checked = -math.inf
         self._lock = threading.Lock()
 
+    def is_fresh(self) -> bool:
+        """Whether a call now would be answered from memory, without touching the database."""
+        return self._snapshot is not None and time.monotonic() - self._checked < self._refresh
+
     def snapshot(self, conn: Connection | None = None) -> _Snapshot:
         """The current index, rebuilt first if grid geometry changed since it was built."""
         current = self._snapshot

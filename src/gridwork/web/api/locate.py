@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from gridwork.web.deps import ActorDep, LocatorDep
 
@@ -21,13 +22,18 @@ class PointsIn(BaseModel):
 
 
 @router.get("")
-def locate_one(
+async def locate_one(
     locator: LocatorDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lng: Annotated[float, Query(ge=-180, le=180)],
 ) -> dict[str, Any]:
     """The grid (and community) a point belongs to."""
-    return locator.locate(lng, lat).as_dict()
+    if locator.is_fresh():
+        # Answered from memory in microseconds: no thread hop, no database.
+        return locator.locate(lng, lat).as_dict()
+    # The version check (and perhaps a rebuild) touches the database: off the event loop.
+    found = await run_in_threadpool(locator.locate, lng, lat)
+    return found.as_dict()
 
 
 @router.post("")
