@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -16,6 +20,8 @@ from gridwork.web.database import Database
 from gridwork.web.errors import install_error_handlers
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
+
+log = logging.getLogger("gridwork.web")
 
 LANDING = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>gridwork</title>
@@ -34,13 +40,29 @@ LANDING = """<!doctype html>
 </body></html>"""
 
 
+def _warm(locator: Locator) -> None:
+    """Build the routing index before the first report needs it (a city takes seconds)."""
+    try:
+        locator.snapshot()
+    except Exception:  # an empty or unreachable database: the first request will say so
+        log.warning("could not build the routing index at start-up", exc_info=True)
+
+
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web application for `settings` (tests pass their own `db`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if db is None:  # a served process, not a test's shared connection
+            threading.Thread(target=_warm, args=(app.state.locator,), daemon=True).start()
+        yield
+
     app = FastAPI(
         title="gridwork",
         version=__version__,
         docs_url=None,  # the Swagger UI loads from a CDN, which an offline install lacks
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.zone = ZoneInfo(settings.timezone)
