@@ -8,11 +8,12 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from gridwork.domain.areas import Level
 from gridwork.domain.errors import InvalidInput
@@ -48,25 +49,27 @@ class Location:
         return self.grid_code or self.community_code
 
 
+def _boundaries(conn: Connection, level: Level) -> list[Row[Any, Any]]:
+    """(code, geojson) of every stored boundary of units at `level`, by code."""
+    return list(
+        conn.execute(
+            select(area_geometries.c.code, area_geometries.c.geojson)
+            .join(areas, areas.c.code == area_geometries.c.code)
+            .where(areas.c.level == level.value)
+            .order_by(area_geometries.c.code)
+        ).all()
+    )
+
+
 class _Snapshot:
     """The index and community boundaries at one geometry version."""
 
     def __init__(self, conn: Connection, version: int) -> None:
         self.version = version
-        grids = conn.execute(
-            select(area_geometries.c.code, area_geometries.c.geojson)
-            .join(areas, areas.c.code == area_geometries.c.code)
-            .where(areas.c.level == Level.GRID.value)
-            .order_by(area_geometries.c.code)
-        ).all()
+        grids = _boundaries(conn, Level.GRID)
         self.grid_codes = [r.code for r in grids]
         self.index = TiledGridIndex([from_geojson(r.geojson) for r in grids])
-        communities = conn.execute(
-            select(area_geometries.c.code, area_geometries.c.geojson)
-            .join(areas, areas.c.code == area_geometries.c.code)
-            .where(areas.c.level == Level.COMMUNITY.value)
-            .order_by(area_geometries.c.code)
-        ).all()
+        communities = _boundaries(conn, Level.COMMUNITY)
         self.community_codes = [r.code for r in communities]
         self.communities = np.array([from_geojson(r.geojson) for r in communities], dtype=object)
         self.tree = shapely.STRtree(self.communities) if len(self.communities) else None

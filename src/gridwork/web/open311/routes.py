@@ -64,6 +64,19 @@ async def _answer(
     return render(root, body, fmt, zone, status)
 
 
+async def _read(
+    request: Request, fmt: str, root: str, service: Callable[..., Any], *args: Any
+) -> Response:
+    """A read-only service call in its own transaction, answered in `fmt`."""
+    db = request.app.state.db
+
+    def work() -> Any:
+        with db.transaction() as conn:
+            return service(conn, *args)
+
+    return await _answer(request, fmt, root, work)
+
+
 def _blank_is_none(value: str | None) -> str | None:
     return value if value not in (None, "") else None
 
@@ -78,25 +91,13 @@ async def get_discovery(request: Request, fmt: str) -> Response:
 @router.get("/services.{fmt}")
 async def get_services(request: Request, fmt: str) -> Response:
     """Every service (case category)."""
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction() as conn:
-            return service_list(conn)
-
-    return await _answer(request, fmt, "services", work)
+    return await _read(request, fmt, "services", service_list)
 
 
 @router.get("/services/{code}.{fmt}")
 async def get_service(request: Request, code: str, fmt: str) -> Response:
     """A service's definition (its extra questions)."""
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction() as conn:
-            return service_definition(conn, code)
-
-    return await _answer(request, fmt, "service_definition", work)
+    return await _read(request, fmt, "service_definition", service_definition, code)
 
 
 async def _form(request: Request) -> tuple[dict[str, list[str]], list[bytes]]:
@@ -260,25 +261,13 @@ async def get_requests(request: Request, fmt: str) -> Response:
 @router.get("/requests/{request_id}.{fmt}")
 async def get_one_request(request: Request, request_id: str, fmt: str) -> Response:
     """One service request, as a list of one."""
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction() as conn:
-            return get_request(conn, request_id)
-
-    return await _answer(request, fmt, "service_requests", work)
+    return await _read(request, fmt, "service_requests", get_request, request_id)
 
 
 @router.get("/tokens/{token}.{fmt}")
 async def get_token(request: Request, token: str, fmt: str) -> Response:
     """The request a token (the case reference) stands for."""
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction() as conn:
-            return request_for_token(conn, token)
-
-    return await _answer(request, fmt, "service_requests", work)
+    return await _read(request, fmt, "service_requests", request_for_token, token)
 
 
 @router.get("/servicerequestupdates.{fmt}")
