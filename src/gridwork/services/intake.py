@@ -277,6 +277,11 @@ def submit_report_once(
     return created
 
 
+def sender_scope(actor: Actor | None) -> str:
+    """Whose idempotency keys a request's key is compared with: a user's own, or anonymous."""
+    return f"user:{actor.user_id}" if actor else "anonymous"
+
+
 def submit_report(
     conn: Connection,
     actor: Actor | None,

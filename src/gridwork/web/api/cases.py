@@ -14,7 +14,7 @@ from gridwork.services.cases import (
     get_case_for_resident,
     list_cases_for,
 )
-from gridwork.services.intake import Report, submit_report
+from gridwork.services.intake import Report, sender_scope, submit_report
 from gridwork.web.deps import (
     ActorDep,
     DbDep,
@@ -63,8 +63,7 @@ def create(
         address=body.address,
         attributes=body.attributes or {},
     )
-    scope = f"user:{actor.user_id}" if actor else "anonymous"
-    idempotency = (scope, idempotency_key) if idempotency_key is not None else None
+    idempotency = (sender_scope(actor), idempotency_key) if idempotency_key is not None else None
     with db.transaction(write=True) as conn:
         view, secret, replayed = submit_report(
             conn,
