@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from gridwork.store.engine import begin_write
+
+T = TypeVar("T")
 
 
 class Database:
@@ -16,9 +21,23 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Writing units of work run on a few dedicated threads (one on SQLite, which has a
+        # single writer anyway): dozens of pool threads contending for the GIL while one of
+        # them holds the write lock is what makes write latency balloon under load.
+        writers = 1 if engine.dialect.name == "sqlite" else 4
+        self._writers = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="writer")
         # SQLite has one writer at a time; queueing writers here, in order, is fairer and
         # much faster than SQLite's sleep-and-retry busy handler under concurrent load.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    async def run_write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a writing transaction on a writer thread; await its result."""
+
+        def unit() -> T:
+            with self.transaction(write=True) as conn:
+                return work(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(self._writers, unit)
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Connection]:

@@ -10,6 +10,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from gridwork.config import Settings
 from gridwork.domain.access import Actor
@@ -54,7 +55,7 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_actor(
+async def optional_actor(
     request: Request,
     db: Annotated[Database, Depends(get_db)],
     settings: Annotated[Settings, Depends(get_settings)],
@@ -62,9 +63,13 @@ def optional_actor(
     """The logged-in user, None for an anonymous request; a bad token is refused."""
     token = _bearer(request)
     if token is None:
-        return None
-    with db.transaction() as conn:
-        return actor_from_token(conn, token, secret_key=settings.secret_key)
+        return None  # anonymous: decided without a thread hop
+
+    def lookup() -> Actor:
+        with db.transaction() as conn:
+            return actor_from_token(conn, token, secret_key=settings.secret_key)
+
+    return await run_in_threadpool(lookup)
 
 
 def actor_required(actor: Actor | None) -> Actor:

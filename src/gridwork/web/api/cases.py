@@ -41,7 +41,7 @@ IdempotencyHeader = Annotated[
 
 
 @router.post("", status_code=201)
-def create(
+async def create(
     db: DbDep,
     settings: SettingsDep,
     zone: ZoneDep,
@@ -64,8 +64,8 @@ def create(
         attributes=body.attributes or {},
     )
     idempotency = (sender_scope(actor), idempotency_key) if idempotency_key is not None else None
-    with db.transaction(write=True) as conn:
-        view, secret, replayed = submit_report(
+    view, secret, replayed = await db.run_write(
+        lambda conn: submit_report(
             conn,
             actor,
             report,
@@ -73,6 +73,7 @@ def create(
             locator=locator,
             idempotency=idempotency,
         )
+    )
     view["secret"] = secret
     # The first answer was 201; a replay says so but otherwise answers the same.
     headers = {"Idempotent-Replayed": "true"} if replayed else None
