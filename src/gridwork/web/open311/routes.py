@@ -156,16 +156,26 @@ def _attributes(fields: dict[str, list[str]]) -> dict[str, str | list[str]]:
     return out
 
 
-@router.post("/requests.{fmt}")
-async def post_request(request: Request, fmt: str) -> Response:
-    """Submit a service request (api_key required, in the body or the query)."""
+async def _posted(
+    request: Request, fmt: str
+) -> tuple[dict[str, list[str]], list[bytes]] | Response:
+    """The body of a POST, or the error response (bad extension, unreadable body)."""
     zone = request.app.state.zone
     if fmt not in FORMATS:
         return error(404, "Bad extension. We support .xml and .json", "json", zone)
     try:
-        fields, photos = await _form(request)
+        return await _form(request)
     except GridworkError as exc:
         return error(_status(exc), exc.message, fmt, zone)
+
+
+@router.post("/requests.{fmt}")
+async def post_request(request: Request, fmt: str) -> Response:
+    """Submit a service request (api_key required, in the body or the query)."""
+    posted = await _posted(request, fmt)
+    if isinstance(posted, Response):
+        return posted
+    fields, photos = posted
     settings = request.app.state.settings
     db = request.app.state.db
     locator = request.app.state.locator
@@ -297,13 +307,10 @@ async def get_updates(request: Request, fmt: str) -> Response:
 @router.post("/servicerequestupdates.{fmt}")
 async def post_update(request: Request, fmt: str) -> Response:
     """A comment on a request from the integrator's side (never a change of state)."""
-    zone = request.app.state.zone
-    if fmt not in FORMATS:
-        return error(404, "Bad extension. We support .xml and .json", "json", zone)
-    try:
-        fields, _files = await _form(request)
-    except GridworkError as exc:
-        return error(_status(exc), exc.message, fmt, zone)
+    posted = await _posted(request, fmt)
+    if isinstance(posted, Response):
+        return posted
+    fields, _files = posted
     db = request.app.state.db
     settings = request.app.state.settings
 
