@@ -5,6 +5,7 @@ of the same server in the same run, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 import numpy as np
 import psycopg
+from sqlalchemy import select
 
 from benchmarks.server import serving
 from gridwork.store.engine import make_engine
@@ -66,11 +68,7 @@ async def _load(
 def _measure(url: str, label: str) -> None:
     engine = make_engine(url)
     with engine.connect() as conn:
-        points = np.array(
-            conn.execute(
-                __import__("sqlalchemy").select(buildings.c.lon, buildings.c.lat).limit(2000)
-            ).all()
-        )
+        points = np.array(conn.execute(select(buildings.c.lon, buildings.c.lat).limit(2000)).all())
     engine.dispose()
     with serving(url, secret_key="benchmark-secret-key-0123456789") as (base, _pid):
         httpx.post(
@@ -96,29 +94,28 @@ def _measure(url: str, label: str) -> None:
     )
 
 
+def _seed_demo(url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "gridwork", "demo"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GRIDWORK_DATABASE_URL": url},
+    )
+
+
 def run() -> None:
     """Both backends, each with the demo world (routing needs its grids)."""
     print(f"intake at {CONCURRENCY} concurrent connections, {SECONDS:.0f} s per endpoint")
     folder = Path(tempfile.mkdtemp(prefix="gridwork-intake-"))
     sqlite_url = f"sqlite:///{folder / 'intake.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "gridwork", "demo"],
-        check=True,
-        capture_output=True,
-        env={**__import__("os").environ, "GRIDWORK_DATABASE_URL": sqlite_url},
-    )
+    _seed_demo(sqlite_url)
     _measure(sqlite_url, "SQLite")
     name = f"gridwork_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     pg_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     try:
-        subprocess.run(
-            [sys.executable, "-m", "gridwork", "demo"],
-            check=True,
-            capture_output=True,
-            env={**__import__("os").environ, "GRIDWORK_DATABASE_URL": pg_url},
-        )
+        _seed_demo(pg_url)
         _measure(pg_url, "PostgreSQL")
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:

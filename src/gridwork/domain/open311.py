@@ -52,7 +52,7 @@ def date_window(
         assert end is not None
         start = end - MAX_SPAN
     if end is None:
-        end = min(start + MAX_SPAN, now) if start + MAX_SPAN > now else start + MAX_SPAN
+        end = min(start + MAX_SPAN, now)
     if end < start:
         raise InvalidInput("end_date is before start_date", field="end_date")
     if end - start > MAX_SPAN:

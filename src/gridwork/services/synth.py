@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shapely.geometry import mapping
 from sqlalchemy import Connection, delete, select
 
 from gridwork.domain.areas import Kind, Level, is_valid_code
@@ -177,16 +175,3 @@ def _store(conn: Connection, code: str, city: City) -> SynthReport:
     rebuild_counts(conn)
     bump_geo_version(conn)
     return report
-
-
-def city_as_geojson(city: City) -> str:
-    """The generated boundaries as a FeatureCollection (for inspection)."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"code": c.code, "level": "community"},
-            "geometry": mapping(c.boundary),
-        }
-        for c in city.communities
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features})
