@@ -6,10 +6,30 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import api_latency, delineation, intake, national_import, routing, synth
+from benchmarks import (
+    api_latency,
+    delineation,
+    emergency,
+    intake,
+    national_import,
+    routing,
+    stats,
+    synth,
+    visits,
+)
 from benchmarks.data import national_divisions
 
-SECTIONS = ("import", "api", "routing", "delineation", "synth", "intake")
+SECTIONS = (
+    "import",
+    "api",
+    "routing",
+    "delineation",
+    "synth",
+    "intake",
+    "visits",
+    "stats",
+    "emergency",
+)
 
 
 def main(names: list[str]) -> None:
@@ -37,6 +57,15 @@ def main(names: list[str]) -> None:
         print()
     if "intake" in chosen:
         intake.run()
+        print()
+    if "visits" in chosen:
+        visits.run()
+        print()
+    if "stats" in chosen:
+        stats.run()
+        print()
+    if "emergency" in chosen:
+        emergency.run()
 
 
 main(sys.argv[1:])

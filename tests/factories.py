@@ -120,3 +120,50 @@ def api_key(conn: Connection, *, name: str = "integrator", area: str = "520115")
     from tests.conftest import SECRET
 
     return create_api_key(conn, name, area, secret_key=SECRET)
+
+
+GRID1 = f"{JINYUAN}001"
+GRID2 = f"{JINYUAN}002"
+
+
+def household(
+    client: TestClient,
+    headers: dict[str, str],
+    *,
+    grid: str = GRID1,
+    address: str = "金元路1号1单元101",
+) -> dict[str, Any]:
+    """A household through the API; returns the 201 body."""
+    response = client.post(
+        "/api/v1/households", json={"grid_code": grid, "address": address}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def resident(
+    client: TestClient,
+    headers: dict[str, str],
+    household_id: int,
+    *,
+    name: str = "张秀兰",
+    phone: str | None = "13800000001",
+    birth_year: int = 1940,
+    flags: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A resident through the API; returns the 201 body."""
+    body: dict[str, Any] = {
+        "household_id": household_id,
+        "name": name,
+        "phone": phone,
+        "birth_year": birth_year,
+        "flags": flags or {},
+    }
+    response = client.post("/api/v1/residents", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+ALONE = {"lives_alone": {"basis": "consent"}}

@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     page_size_max: int = Field(
         default=200, ge=1, description="Largest page a list endpoint will return."
     )
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days after a case is closed (or a resident archived) before `gridwork "
+        "sweep` removes the personal data in it.",
+    )
+    otp_sender: str = Field(
+        default="console",
+        description="How residents' one-time codes are sent: `console` (prints them; "
+        "development) or `package.module:Name` of a sender with `send(phone, message)`.",
+    )
+    login_failures_per_user: int = Field(
+        default=5, ge=1, description="Failed sign-ins allowed per account in 15 minutes."
+    )
+    login_failures_per_ip: int = Field(
+        default=20, ge=1, description="Failed sign-ins allowed per client address in 15 minutes."
+    )
 
     @field_validator("timezone")
     @classmethod

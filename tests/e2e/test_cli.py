@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from tests.conftest import GUIZHOU
 from tests.e2e.conftest import run_cli
 
@@ -71,13 +73,29 @@ def test_a_bad_import_is_one_line_with_file_and_line(fresh_url: str, tmp_path: P
 def test_the_demo_is_ready_to_explore_and_safe_to_repeat(fresh_url: str) -> None:
     first = run_cli(fresh_url, "demo")
     assert first.returncode == 0, first.stderr
-    made = re.search(r"4 grids, (\d+) buildings, 8 users, 36 cases added", first.stdout)
+    made = re.search(
+        r"4 grids, (\d+) buildings, (\d+) residents, 8 users, 36 cases added", first.stdout
+    )
     assert made is not None, first.stdout
     assert int(made.group(1)) > 1000  # the district is laid out by the synthetic city
+    assert int(made.group(2)) > 500_000  # and filled with people
     assert "staff" in first.stdout and "gridwork-demo" in first.stdout
+    verified = run_cli(fresh_url, "stats", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith("counters match the events:")
+    tamper = create_engine(fresh_url)
+    with tamper.begin() as conn:
+        conn.execute(text("UPDATE case_counts SET received = received + 1"))
+    tamper.dispose()
+    broken = run_cli(fresh_url, "stats", "verify", "520115007005")
+    assert broken.returncode == 1 and "events say" in broken.stderr
+    assert "`gridwork stats rebuild` fixes them" in broken.stderr
+    rebuilt = run_cli(fresh_url, "stats", "rebuild")
+    assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("counters rebuilt:")
+    assert run_cli(fresh_url, "stats", "verify").returncode == 0
     second = run_cli(fresh_url, "demo")
     assert second.returncode == 0, second.stderr
-    assert "0 areas, 0 grids, 0 buildings, 0 users, 0 cases added" in second.stdout
+    assert "0 areas, 0 grids, 0 buildings, 0 residents, 0 users, 0 cases added" in second.stdout
 
 
 def test_bad_settings_are_one_line(tmp_path: Path) -> None:

@@ -263,9 +263,11 @@ def test_categories_carry_urgency_and_deadline(client: TestClient) -> None:
         "elderly_help",
         "neighbour_dispute",
         "safety_hazard",
+        "emergency_need",
         "other",
     }
     assert by_code["safety_hazard"]["deadline_hours"] == 2
+    assert by_code["emergency_need"]["deadline_hours"] == 2
     assert by_code["neighbour_dispute"]["deadline_hours"] == 360
 
 

@@ -7,7 +7,22 @@ import sys
 import click
 from pydantic import ValidationError
 
-from gridwork.cli import apikeys, areas, db, demo, geo, grids, serve, sweep, synth, users
+from gridwork.cli import (
+    apikeys,
+    areas,
+    audit,
+    db,
+    demo,
+    geo,
+    grids,
+    registry,
+    serve,
+    stats,
+    sweep,
+    synth,
+    users,
+    visits,
+)
 from gridwork.cli.context import CliContext
 from gridwork.config import Settings
 from gridwork.domain.errors import GridworkError
@@ -26,7 +41,22 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = CliContext(settings)
 
 
-for module in (db, areas, geo, grids, synth, users, apikeys, sweep, demo, serve):
+for module in (
+    db,
+    areas,
+    geo,
+    grids,
+    synth,
+    users,
+    apikeys,
+    registry,
+    visits,
+    audit,
+    stats,
+    sweep,
+    demo,
+    serve,
+):
     cli.add_command(module.command)
 
 

@@ -21,7 +21,8 @@ def command(ctx: CliContext) -> None:
         report = seed_demo(conn, secret_key=ctx.settings.secret_key)
     click.echo(
         f"demo ready: {report.areas_inserted} areas, {report.grids_created} grids, "
-        f"{report.buildings_created} buildings, {report.users_created} users, "
+        f"{report.buildings_created} buildings, {report.residents_created} residents, "
+        f"{report.users_created} users, "
         f"{report.cases_created} cases added"
     )
     click.echo("log in as (username / password / role / area):")

@@ -44,7 +44,8 @@ def delineate_cmd(ctx: CliContext, code: str, low: int, high: int, commit: bool)
         )
     if result.committed:
         click.echo(
-            f"saved; {result.cases_rehomed} open cases re-homed"
+            f"saved; {result.cases_rehomed} open cases and "
+            f"{result.households_rehomed} households re-homed"
             + (
                 f"; retired grids: {', '.join(result.grids_retired)}"
                 if result.grids_retired

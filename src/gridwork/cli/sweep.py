@@ -1,21 +1,28 @@
-"""`gridwork sweep`: escalate every overdue case one level."""
+"""`gridwork sweep`: escalate overdue cases, flag overdue visits, apply retention."""
 
 from __future__ import annotations
 
 import click
 
 from gridwork.cli.context import CliContext
-from gridwork.services.sweep import escalate_overdue
+from gridwork.services.sweep import sweep
 from gridwork.store.engine import begin_write
 
 
 @click.command("sweep")
 @click.pass_obj
 def command(ctx: CliContext) -> None:
-    """Escalate overdue cases (run it from cron every few minutes)."""
+    """Escalate overdue cases, flag overdue visits, anonymise expired personal data
+    (run it from cron every few minutes)."""
     with begin_write(ctx.engine) as conn:
-        report = escalate_overdue(conn)
+        report = sweep(conn, retention_days=ctx.settings.retention_days)
+    cases = report.cases
     click.echo(
-        f"{report.overdue} overdue: {report.escalated} escalated, "
-        f"{report.at_top} already at city level"
+        f"{cases.overdue} overdue: {cases.escalated} escalated, "
+        f"{cases.at_top} already at city level"
+    )
+    click.echo(f"{report.visits_flagged} visits newly overdue")
+    click.echo(
+        f"retention ({ctx.settings.retention_days} days): {report.retention.cases} cases and "
+        f"{report.retention.residents} residents anonymised"
     )

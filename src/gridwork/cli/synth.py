@@ -43,16 +43,28 @@ def _centre(value: str | None) -> tuple[float, float]:
 @click.option("--area", "code", required=True, help="district or street code to fill")
 @click.option("--centre", "centre", default=None, help="LON,LAT of the district's centre")
 @click.option(
+    "--people/--no-people", default=True, help="fill the buildings with households and residents"
+)
+@click.option(
     "--progress/--no-progress", default=None, help="progress bar (default: on a terminal)"
 )
 @click.pass_obj
 def command(
-    ctx: CliContext, residents: int, seed: int, code: str, centre: str | None, progress: bool | None
+    ctx: CliContext,
+    residents: int,
+    seed: int,
+    code: str,
+    centre: str | None,
+    people: bool,
+    progress: bool | None,
 ) -> None:
-    """Generate boundaries, buildings, households and grids under a real unit."""
+    """Generate boundaries, buildings, grids, households and residents under a real unit.
+
+    Replaces whatever geometry, buildings and registry the unit had.
+    """
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    total = round(residents / PEOPLE_PER_HOUSEHOLD)
+    total = round(residents / PEOPLE_PER_HOUSEHOLD) * (2 if people else 1)
     with (
         tqdm(
             total=total,
@@ -65,12 +77,13 @@ def command(
         begin_write(ctx.engine) as conn,
     ):
         report = synthesize_city(
-            conn, code, residents, seed, _centre(centre), progress=_advance(bar)
+            conn, code, residents, seed, _centre(centre), progress=_advance(bar), people=people
         )
     elapsed = time.perf_counter() - started
     click.echo(
         f"{code}: {report.streets} streets, {report.communities} communities "
         f"({report.invented_communities} invented), {report.buildings} buildings, "
         f"{report.households} households, {report.grids} grids "
-        f"({report.grids_flagged} flagged) in {elapsed:.1f} s"
+        f"({report.grids_flagged} flagged), {report.residents} residents "
+        f"({report.flags} service flags, {report.visits_due} visits due) in {elapsed:.1f} s"
     )

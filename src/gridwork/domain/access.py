@@ -83,3 +83,23 @@ def may_take(roles: Iterable[Role], action: Action) -> bool:
 def may_edit_grids(roles: Iterable[Role]) -> bool:
     """Whether one of `roles` may create grids."""
     return any(r in GRID_EDITORS for r in roles)
+
+
+# The people side. Least privilege: a resident's record is read by the grid's workers and the
+# community's staff, who know them; administrators above see aggregates (staffing, coverage),
+# and auditors see who read what, never the records themselves.
+REGISTRY_READERS = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+REGISTRY_EDITORS = frozenset({Role.COMMUNITY_STAFF})
+ACCESS_LOG_READERS = frozenset({Role.COMMUNITY_STAFF, Role.AUDITOR})
+VISITORS = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+
+
+def holds_any(roles: Iterable[Role], wanted: frozenset[Role]) -> bool:
+    """Whether one of `roles` is in `wanted`."""
+    return any(r in wanted for r in roles)
+
+
+# Who declares, widens, narrows and ends emergencies and reassigns their tasks.
+EMERGENCY_COMMANDERS = frozenset(
+    {Role.COMMUNITY_STAFF, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.ADMIN}
+)

@@ -16,7 +16,7 @@ from gridwork.domain.workflow import REOPEN_WINDOW_DAYS
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 _PHONE = re.compile(r"\+?[0-9][0-9 -]{4,18}[0-9]")
 MAX_DESCRIPTION = 4000
-CHANNELS = frozenset({"web", "phone", "app", "patrol", "open311", "api", "walk_in"})
+CHANNELS = frozenset({"web", "phone", "app", "patrol", "open311", "api", "walk_in", "visit"})
 
 
 def new_reference() -> str:

@@ -60,3 +60,12 @@ class ImportFailed(GridworkError):
     def __init__(self, file: str, line: int | None, message: str) -> None:
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {message}", file=file, line=line)
+
+
+class RateLimited(GridworkError):
+    """Too many attempts; `retry_after` seconds must pass first."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message, retry_after=max(1, round(retry_after)))

@@ -111,3 +111,17 @@ def search_areas_for(
 def unit_exists(conn: Connection, code: str) -> bool:
     """Whether a unit with this code exists."""
     return conn.execute(select(areas.c.code).where(areas.c.code == code)).first() is not None
+
+
+def unit_in_scope(conn: Connection, actor: Actor, code: str) -> dict[str, Any]:
+    """`{code, name, level}` of a unit the actor's grants cover; NotFound otherwise."""
+    if not is_valid_code(code) or not actor.covers(code):
+        raise NotFound(f"no area {code}")
+    row = (
+        conn.execute(select(areas.c.code, areas.c.name, areas.c.level).where(areas.c.code == code))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no area {code}")
+    return dict(row)

@@ -13,11 +13,14 @@ from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
+from gridwork.domain.people import Purpose
 from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
+from gridwork.services.audit import Reader, record_reads
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
 from gridwork.services.paging import Page, PageRequest
+from gridwork.services.rollups import count_event
 from gridwork.services.users import keyed_hash
 from gridwork.store.scope import in_subtree, scope_codes, scope_filter
 from gridwork.store.tables import areas, case_events, cases, categories, grants, users
@@ -69,11 +72,18 @@ def _case_id(case_ref: str) -> int:
     return number
 
 
-def get_case_for(conn: Connection, actor: Actor, case_ref: str) -> dict[str, Any]:
-    """A case the actor may see, with its timeline; NotFound if missing or out of scope."""
+def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> dict[str, Any]:
+    """A case the actor may see, with its timeline; NotFound if missing or out of scope.
+
+    The view shows the reporter's name and phone, so reading it is audited (purpose: case).
+    """
     row = conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
+    if row["reporter_name"] is not None or row["reporter_phone"] is not None:
+        record_reads(
+            conn, Reader.of(actor), Purpose.CASE.value, "read", "case", [row["id"]], key=key
+        )
     return staff_view(conn, row)
 
 
@@ -265,6 +275,7 @@ def apply_action(
             rating=rating,
         )
     )
+    count_event(conn, row, action.value, now, rating=rating)
 
 
 def _deadline(conn: Connection, row: RowMapping, now: datetime) -> datetime:

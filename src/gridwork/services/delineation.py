@@ -19,6 +19,8 @@ from gridwork.geo.projection import LocalMetric
 from gridwork.services.clock import utcnow
 from gridwork.services.geometry import bump_geo_version, save_boundary
 from gridwork.services.grids import add_grid_unit
+from gridwork.services.registry import rehome_households
+from gridwork.services.rollups import move_case_counts
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import area_geometries, areas, buildings, case_events, cases
 
@@ -32,6 +34,7 @@ class DelineationResult:
     grids: list[dict[str, Any]] = field(default_factory=list)
     committed: bool = False
     cases_rehomed: int = 0
+    households_rehomed: int = 0
     grids_retired: list[str] = field(default_factory=list)
 
 
@@ -127,6 +130,7 @@ def delineate_community(
         )
     polygons = [plan.grids[gi].polygon for gi in order]
     result.cases_rehomed = _rehome_cases(conn, code, codes, polygons, result.grids_retired, now)
+    result.households_rehomed = rehome_households(conn, code)
     bump_geo_version(conn)
     result.committed = True
     return result
@@ -165,6 +169,7 @@ def _rehome_cases(
             target = community
         if target == current:
             continue
+        move_case_counts(conn, row, target)
         seq = row["event_count"] + 1
         conn.execute(
             update(cases)

@@ -18,6 +18,7 @@ from gridwork.services.cases import ActionRequest, apply_action
 from gridwork.services.clock import utcnow
 from gridwork.services.grids import create_grid
 from gridwork.services.intake import Report, submit_report
+from gridwork.services.rollups import rebuild_case_counts
 from gridwork.services.synth import synthesize_city
 from gridwork.services.users import create_user
 from gridwork.store.scope import in_subtree
@@ -85,6 +86,7 @@ class DemoReport:
     areas_inserted: int = 0
     grids_created: int = 0
     buildings_created: int = 0
+    residents_created: int = 0
     users_created: int = 0
     cases_created: int = 0
     credentials: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -117,9 +119,8 @@ def seed_demo(conn: Connection, *, secret_key: str, now: datetime | None = None)
         ).first()
         is None
     ):
-        report.buildings_created = synthesize_city(
-            conn, GUANSHANHU, DEMO_RESIDENTS, DEMO_SEED, DEMO_CENTRE
-        ).buildings
+        made = synthesize_city(conn, GUANSHANHU, DEMO_RESIDENTS, DEMO_SEED, DEMO_CENTRE)
+        report.buildings_created, report.residents_created = made.buildings, made.residents
     for username, role, area in DEMO_USERS:
         report.credentials.append((username, DEMO_PASSWORD, role.value, area))
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
@@ -129,6 +130,7 @@ def seed_demo(conn: Connection, *, secret_key: str, now: datetime | None = None)
     if conn.execute(select(cases.c.id).where(in_subtree(cases.c.area_code, JINYUAN))).first():
         return report
     report.cases_created = _seed_cases(conn, secret_key, now)
+    rebuild_case_counts(conn)  # the seeded history was back-dated after it was counted
     return report
 
 

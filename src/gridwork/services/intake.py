@@ -27,6 +27,7 @@ from gridwork.services.case_views import resident_view, staff_view
 from gridwork.services.cases import RESIDENT, is_visible_to, load_case
 from gridwork.services.clock import utcnow
 from gridwork.services.locate import Locator
+from gridwork.services.rollups import count_event
 from gridwork.services.users import keyed_hash
 from gridwork.store.tables import (
     areas,
@@ -221,6 +222,7 @@ def _create(
         "rating": None,
     }
     conn.execute(case_events.insert(), event)
+    count_event(conn, row, "submit", now)
     return Submitted(row, secret, events=[event])
 
 

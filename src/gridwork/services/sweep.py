@@ -1,4 +1,5 @@
-"""`escalate_overdue`: the sweep that moves every overdue case one level up."""
+"""The periodic sweep: escalate overdue cases one level up, flag overdue visits, and
+anonymise personal data past its retention."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from gridwork.domain.cases import can_escalate_from
 from gridwork.domain.workflow import CLOCK_RUNNING, Action
 from gridwork.services.cases import SYSTEM, ActionRequest, apply_action
 from gridwork.services.clock import utcnow
+from gridwork.services.retention import RetentionReport, anonymise_expired
+from gridwork.services.visits import flag_overdue_visits
 from gridwork.store.tables import areas, cases
 
 
@@ -58,3 +61,22 @@ def escalate_overdue(conn: Connection, *, now: datetime | None = None) -> SweepR
         )
         report.escalated += 1
     return report
+
+
+@dataclass
+class FullSweepReport:
+    """Everything one run of `gridwork sweep` did."""
+
+    cases: SweepReport
+    visits_flagged: int
+    retention: RetentionReport
+
+
+def sweep(conn: Connection, *, retention_days: int, now: datetime | None = None) -> FullSweepReport:
+    """One sweep: escalation, overdue visits, retention."""
+    now = now or utcnow()
+    return FullSweepReport(
+        cases=escalate_overdue(conn, now=now),
+        visits_flagged=flag_overdue_visits(conn, now=now),
+        retention=anonymise_expired(conn, retention_days, now=now),
+    )

@@ -14,6 +14,7 @@ from gridwork.geo.synth import City, Street, generate_city
 from gridwork.services.area_counts import rebuild_counts
 from gridwork.services.clock import utcnow
 from gridwork.services.geometry import bump_geo_version
+from gridwork.services.synth_people import clear_people, populate
 from gridwork.store.bulk import bulk_insert, column_names, db_timestamp
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import area_geometries, areas, buildings
@@ -45,6 +46,9 @@ class SynthReport:
     households: int = 0
     grids: int = 0
     grids_flagged: int = 0
+    residents: int = 0
+    flags: int = 0
+    visits_due: int = 0
 
 
 def _streets(conn: Connection, code: str) -> list[Street]:
@@ -73,13 +77,24 @@ def synthesize_city(
     centre: tuple[float, float],
     *,
     progress: Callable[[int], None] | None = None,
+    people: bool = True,
 ) -> SynthReport:
-    """Replace the unit's geometry and buildings with a generated district; all or nothing."""
+    """Replace the unit's geometry, buildings and registry with a generated district (with
+    households and residents unless `people` is False); all or nothing.
+
+    `progress` counts households: once while laying out, once more while filling them.
+    """
     if not 1 <= residents <= MAX_RESIDENTS:
         raise InvalidInput(f"residents must be from 1 to {MAX_RESIDENTS:,}", field="residents")
     streets = _streets(conn, code)
     city = generate_city(streets, residents, seed, centre, progress=progress)
-    return _store(conn, code, city)
+    clear_people(conn, code)
+    report = _store(conn, code, city)
+    if people:
+        filled = populate(conn, code, seed, now=utcnow(), progress=progress)
+        report.residents, report.flags = filled.residents, filled.flags
+        report.visits_due = filled.visits_due
+    return report
 
 
 def _store(conn: Connection, code: str, city: City) -> SynthReport:

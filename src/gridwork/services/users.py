@@ -130,3 +130,8 @@ def actor_for_username(conn: Connection, username: str) -> Actor | None:
         )
     ).first()
     return None if row is None else _actor(conn, row.id, row.username)
+
+
+def revoke_token(conn: Connection, token: str, *, secret_key: str) -> None:
+    """Sign out: the token stops working at once."""
+    conn.execute(delete(api_tokens).where(api_tokens.c.token_hash == keyed_hash(secret_key, token)))

@@ -56,3 +56,10 @@ def bulk_insert(
         conn.exec_driver_sql(sql, part)
         if on_chunk is not None:
             on_chunk(len(part))
+
+
+def analyze(conn: Connection, tables: Sequence[Table]) -> None:
+    """Refresh the planner's statistics after a bulk load (SQLite has no autovacuum to do it,
+    and without them it picks the wrong index for scoped queries)."""
+    for table in tables:
+        conn.exec_driver_sql(f"ANALYZE {table.name}")

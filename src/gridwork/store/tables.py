@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from gridwork.domain.rollups import COUNTERS
 from gridwork.store.types import BigId, UTCDateTime
 
 metadata = MetaData(
@@ -137,11 +139,19 @@ cases = Table(
     Column("escalation_count", Integer, nullable=False, default=0),
     Column("reopen_count", Integer, nullable=False, default=0),
     Column("event_count", Integer, nullable=False, default=0),
+    Column(
+        "anonymised_at",
+        UTCDateTime,
+        nullable=True,
+        comment="when retention removed the reporter's personal data",
+    ),
     CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
     Index("ix_cases_area_code_status", "area_code", "status"),
     Index("ix_cases_status_deadline_at", "status", "deadline_at"),
     Index("ix_cases_handler_unit", "handler_unit"),
     Index("ix_cases_assignee_id", "assignee_id"),
+    Index("ix_cases_reporter_phone", "reporter_phone"),
+    Index("ix_cases_closed_at", "closed_at"),
     comment="Current projection of each case; the history is in case_events.",
 )
 
@@ -242,4 +252,26 @@ category_attributes = Table(
     Column("position", Integer, nullable=False),
     Column("choices", Text, nullable=True, comment="JSON list of [key, name] for list types"),
     comment="A category's extra questions (Open311 service definition attributes).",
+)
+
+case_counts = Table(
+    "case_counts",
+    metadata,
+    Column("area_code", String(CODE), primary_key=True),
+    Column("day", Date, primary_key=True, comment="UTC calendar day of the events"),
+    Column("category_code", String(40), primary_key=True),
+    *(Column(name, Integer, nullable=False, default=0) for name in COUNTERS),
+    comment="Counters per (unit, day, category), kept with the case events.",
+    sqlite_with_rowid=False,  # rows clustered by (unit, day): a dashboard reads one range
+)
+
+case_counts_monthly = Table(
+    "case_counts_monthly",
+    metadata,
+    Column("area_code", String(CODE), primary_key=True),
+    Column("month", Date, primary_key=True, comment="first day of the UTC month"),
+    Column("category_code", String(40), primary_key=True),
+    *(Column(name, Integer, nullable=False, default=0) for name in COUNTERS),
+    comment="The same counters per month, so long periods read few rows.",
+    sqlite_with_rowid=False,
 )

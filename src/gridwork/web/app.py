@@ -14,10 +14,25 @@ from fastapi.responses import HTMLResponse
 from gridwork import __version__
 from gridwork.config import Settings
 from gridwork.services.locate import Locator
+from gridwork.services.otp import load_sender
 from gridwork.store.engine import make_engine
-from gridwork.web.api import areas, auth, cases, categories, locate
+from gridwork.web.api import (
+    areas,
+    auth,
+    cases,
+    categories,
+    emergencies,
+    helpers,
+    locate,
+    registry,
+    resident,
+    staffing,
+    stats,
+    visits,
+)
 from gridwork.web.database import Database
 from gridwork.web.errors import install_error_handlers
+from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
 
@@ -68,10 +83,27 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.zone = ZoneInfo(settings.timezone)
     app.state.db = db or Database(make_engine(settings.database_url))
     app.state.locator = Locator(app.state.db.transaction, settings.geo_refresh_seconds)
+    app.state.guard = SignInGuard.build(
+        settings.login_failures_per_user, settings.login_failures_per_ip
+    )
+    app.state.otp_sender = load_sender(settings.otp_sender)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (auth, categories, areas, cases, locate):
+    for module in (
+        auth,
+        categories,
+        areas,
+        staffing,
+        stats,
+        cases,
+        locate,
+        registry,
+        visits,
+        helpers,
+        emergencies,
+    ):
         app.include_router(module.router)
+    app.include_router(resident.router)
     app.include_router(open311_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

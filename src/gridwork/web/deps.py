@@ -7,6 +7,7 @@ of handing each to the thread pool (a thread hop costs more than they do).
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
@@ -14,11 +15,13 @@ from starlette.concurrency import run_in_threadpool
 
 from gridwork.config import Settings
 from gridwork.domain.access import Actor
-from gridwork.domain.errors import NotAuthenticated
+from gridwork.domain.errors import NotAuthenticated, PermissionDenied
 from gridwork.services.locate import Locator
 from gridwork.services.paging import PageRequest
+from gridwork.services.resident_auth import phone_from_token
 from gridwork.services.users import actor_from_token
 from gridwork.web.database import Database
+from gridwork.web.guard import SignInGuard
 
 
 async def get_settings(request: Request) -> Settings:
@@ -55,13 +58,34 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+SESSION_COOKIE = "gridwork_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session(request: Request) -> str | None:
+    """The session cookie's token; a cross-site write with it is refused."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    if request.method not in SAFE_METHODS:
+        # The cookie is SameSite=Strict; checking Origin as well stops any other site from
+        # writing with a signed-in user's session.
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+            raise PermissionDenied("cross-site request refused")
+    return token
+
+
 async def optional_actor(
     request: Request,
     db: Annotated[Database, Depends(get_db)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Actor | None:
-    """The logged-in user, None for an anonymous request; a bad token is refused."""
+    """The logged-in user (bearer token or session cookie), None for an anonymous request;
+    a bad token is refused."""
     token = _bearer(request)
+    if token is None:
+        token = _session(request)
     if token is None:
         return None  # anonymous: decided without a thread hop
 
@@ -93,7 +117,37 @@ async def paging(
     return PageRequest(page, page_size).checked(settings.page_size_max)
 
 
+async def require_resident(
+    request: Request,
+    db: Annotated[Database, Depends(get_db)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> str:
+    """The phone of the signed-in resident (a resident token from /api/v1/resident/token)."""
+    token = _bearer(request)
+    if token is None:
+        raise NotAuthenticated("sign in first: POST /api/v1/resident/code, then /resident/token")
+
+    def lookup() -> str:
+        with db.transaction() as conn:
+            return phone_from_token(conn, token, secret_key=settings.secret_key)
+
+    return await run_in_threadpool(lookup)
+
+
+async def get_guard(request: Request) -> SignInGuard:
+    """The process's sign-in throttle."""
+    guard: SignInGuard = request.app.state.guard
+    return guard
+
+
+def client_ip(request: Request) -> str:
+    """The client's address as the server sees it (a proxy in front must pass it through)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ResidentDep = Annotated[str, Depends(require_resident)]
+GuardDep = Annotated[SignInGuard, Depends(get_guard)]
 DbDep = Annotated[Database, Depends(get_db)]
 ZoneDep = Annotated[ZoneInfo, Depends(get_zone)]
 ActorDep = Annotated[Actor, Depends(require_actor)]

@@ -18,6 +18,7 @@ from gridwork.domain.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     TransitionNotAllowed,
 )
 
@@ -31,6 +32,7 @@ STATUS: dict[type[GridworkError], int] = {
     ImportFailed: 422,
     TransitionNotAllowed: 409,
     Conflict: 409,
+    RateLimited: 429,
 }
 HTTP_CODES = {
     400: "bad_request",
@@ -63,6 +65,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _gridwork(_request: Request, exc: GridworkError) -> JSONResponse:
         status = status_for(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 429:
+            headers = {"Retry-After": str(exc.details["retry_after"])}
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status, headers)
 
     @app.exception_handler(RequestValidationError)

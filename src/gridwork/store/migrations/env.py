@@ -5,6 +5,10 @@ from __future__ import annotations
 from alembic import context
 
 from gridwork.config import Settings
+from gridwork.store import (  # noqa: F401  (they register their tables)
+    emergency_tables,
+    people_tables,
+)
 from gridwork.store.engine import make_engine
 from gridwork.store.tables import metadata
 

@@ -1,31 +1,96 @@
-"""POST /api/v1/auth/token: OAuth2 password form → bearer token."""
+"""Signing in: bearer tokens for the API, a session cookie for the web; both throttled."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, Response
 
-from gridwork.services.users import issue_token
-from gridwork.web.deps import DbDep, SettingsDep
+from gridwork.config import Settings
+from gridwork.domain.errors import NotAuthenticated
+from gridwork.services.users import issue_token, revoke_token
+from gridwork.web.database import Database
+from gridwork.web.deps import SESSION_COOKIE, DbDep, GuardDep, SettingsDep, client_ip
+from gridwork.web.guard import SignInGuard
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+Username = Annotated[str, Form(max_length=64)]
+Password = Annotated[str, Form(max_length=512)]
+
+
+def _sign_in(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    guard: SignInGuard,
+    username: str,
+    password: str,
+) -> tuple[str, int]:
+    ip = client_ip(request)
+    account = f"user:{username.lower()}"
+    guard.check(account, ip)
+    try:
+        with db.transaction(write=True) as conn:
+            result: tuple[str, int] = issue_token(
+                conn,
+                username,
+                password,
+                secret_key=settings.secret_key,
+                ttl_hours=settings.token_ttl_hours,
+            )
+    except NotAuthenticated:
+        guard.failed(account, ip)
+        raise
+    guard.succeeded(account)
+    return result
 
 
 @router.post("/token")
 def login(
+    request: Request,
     db: DbDep,
     settings: SettingsDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=512)],
+    guard: GuardDep,
+    username: Username,
+    password: Password,
 ) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
-    with db.transaction(write=True) as conn:
-        token, seconds = issue_token(
-            conn,
-            username,
-            password,
-            secret_key=settings.secret_key,
-            ttl_hours=settings.token_ttl_hours,
-        )
+    token, seconds = _sign_in(request, db, settings, guard, username, password)
     return {"access_token": token, "token_type": "bearer", "expires_in": seconds}
+
+
+@router.post("/session")
+def open_session(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    guard: GuardDep,
+    username: Username,
+    password: Password,
+) -> JSONResponse:
+    """Sign in for the web: sets an HttpOnly, SameSite=Strict session cookie."""
+    token, seconds = _sign_in(request, db, settings, guard, username, password)
+    response = JSONResponse({"username": username, "expires_in": seconds})
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=seconds,
+        httponly=True,
+        samesite="strict",
+        secure=settings.env == "prod",
+        path="/",
+    )
+    return response
+
+
+@router.delete("/session", status_code=204)
+def close_session(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    """Sign out of the web: the session ends at once and the cookie is cleared."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with db.transaction(write=True) as conn:
+            revoke_token(conn, token, secret_key=settings.secret_key)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -107,11 +107,13 @@ def show(
     secret: SecretHeader = None,
 ) -> Any:
     """A case with its timeline: staff by id, the reporter by reference and secret."""
-    with db.transaction() as conn:
-        if actor is None and secret is not None:
+    if actor is None and secret is not None:
+        with db.transaction() as conn:
             view = get_case_for_resident(conn, case_ref, secret, secret_key=settings.secret_key)
-        else:
-            view = get_case_for(conn, actor_required(actor), case_ref)
+    else:
+        staff = actor_required(actor)
+        with db.transaction(write=True) as conn:  # the read is audited
+            view = get_case_for(conn, staff, case_ref, key=settings.secret_key)
     return to_json(view, zone)
 
 

@@ -1,0 +1,712 @@
+"""Emergency operations: declare over units, a welfare task per household (the most
+vulnerable first, balanced over the grid's workers, in walking order), record outcomes (a
+need becomes an urgent case), widen, narrow, reassign, end; a live board per unit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gridwork.domain.access import EMERGENCY_COMMANDERS, VISITORS, Actor, Role
+from gridwork.domain.areas import ancestor_codes, is_valid_code
+from gridwork.domain.emergencies import (
+    NEED_CATEGORY,
+    OTHERS,
+    PRIORITY_REASONS,
+    Kind,
+    Outcome,
+    person_priority,
+)
+from gridwork.domain.errors import Conflict, InvalidInput, NotFound
+from gridwork.domain.ids import parse_id
+from gridwork.domain.people import Flag
+from gridwork.geo.projection import LocalMetric
+from gridwork.geo.route import morton_keys
+from gridwork.services.clock import utcnow
+from gridwork.services.intake import Report, submit_report_once
+from gridwork.services.registry import require_role
+from gridwork.store.bulk import bulk_insert
+from gridwork.store.emergency_tables import (
+    emergencies,
+    emergency_areas,
+    emergency_counts,
+    emergency_log,
+    emergency_tasks,
+)
+from gridwork.store.people_tables import households, resident_flags, residents
+from gridwork.store.scope import minimal_codes, scope_filter
+from gridwork.store.tables import areas, buildings, grants, users
+
+COUNTS = ("total", "vulnerable", "done", "vulnerable_done", "safe", "needs_help", "unreachable")
+MAX_AREAS = 200
+
+
+def _emergency(conn: Connection, ref: str) -> RowMapping:
+    number = parse_id(ref)
+    row = (
+        conn.execute(select(emergencies).where(emergencies.c.id == number)).mappings().first()
+        if number is not None
+        else None
+    )
+    if row is None:
+        raise NotFound(f"no emergency {ref}")
+    return row
+
+
+def _codes(conn: Connection, emergency_id: int) -> list[str]:
+    return list(
+        conn.execute(
+            select(emergency_areas.c.area_code).where(
+                emergency_areas.c.emergency_id == emergency_id,
+                emergency_areas.c.removed_at.is_(None),
+            )
+        ).scalars()
+    )
+
+
+def _seen(conn: Connection, actor: Actor, ref: str) -> tuple[RowMapping, list[str]]:
+    """The emergency and its units, if it touches the actor's part of the hierarchy."""
+    row = _emergency(conn, ref)
+    codes = _codes(conn, row["id"])
+    if not _visible(actor, codes):
+        raise NotFound(f"no emergency {ref}")
+    return row, codes
+
+
+def _visible(actor: Actor, codes: list[str]) -> bool:
+    """The actor sees an emergency that touches their part of the hierarchy."""
+    return any(
+        actor.covers(c) or any(g.area_code.startswith(c) for g in actor.grants) for c in codes
+    )
+
+
+def _command(actor: Actor, codes: list[str], missing: str) -> None:
+    for code in codes:
+        require_role(actor, code, EMERGENCY_COMMANDERS, "command emergencies", missing)
+
+
+def _log(
+    conn: Connection, emergency_id: int, actor: str, action: str, detail: str, at: datetime
+) -> None:
+    conn.execute(
+        emergency_log.insert().values(
+            emergency_id=emergency_id, at=at, actor_label=actor, action=action, detail=detail
+        )
+    )
+
+
+def _add_counts(conn: Connection, emergency_id: int, per_unit: dict[str, dict[str, int]]) -> None:
+    """Add to the board counters of each unit given (callers include every ancestor)."""
+    rows = [
+        {"emergency_id": emergency_id, "area_code": code, **{k: v.get(k, 0) for k in COUNTS}}
+        for code, v in per_unit.items()
+        if any(v.values())
+    ]
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    for start in range(0, len(rows), 2000):
+        statement = dialect.insert(emergency_counts).values(rows[start : start + 2000])
+        statement = statement.on_conflict_do_update(
+            index_elements=["emergency_id", "area_code"],
+            set_={k: emergency_counts.c[k] + statement.excluded[k] for k in COUNTS},
+        )
+        conn.execute(statement)
+
+
+def _with_ancestors(per_grid: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for grid, values in per_grid.items():
+        for code in [*ancestor_codes(grid), grid]:
+            for k, v in values.items():
+                out[code][k] += v
+    return out
+
+
+def _priorities(conn: Connection, codes: list[str], year: int) -> dict[int, int]:
+    """The most urgent priority in each household that has a flagged resident."""
+    people: dict[int, tuple[int, int, set[Flag]]] = {}
+    rows = conn.execute(
+        select(
+            residents.c.id,
+            residents.c.household_id,
+            residents.c.birth_year,
+            resident_flags.c.flag,
+        )
+        .join(resident_flags, resident_flags.c.resident_id == residents.c.id)
+        .where(scope_filter(residents.c.grid_code, codes), residents.c.archived_at.is_(None))
+    )
+    for person, household, born, flag in rows.all():
+        # Flag is a str enum: the stored text is already a member for `in` and `==`
+        people.setdefault(person, (household, born, set()))[2].add(flag)
+    best: dict[int, int] = {}
+    for household, born, flags in people.values():
+        priority = person_priority(year - born, flags)
+        if priority < best.get(household, OTHERS + 1):
+            best[household] = priority
+    return best
+
+
+def _workers(conn: Connection, grids: list[str]) -> dict[str, list[int]]:
+    """The grid workers of each grid (a grant on the grid or on its community)."""
+    rows = conn.execute(
+        select(grants.c.user_id, grants.c.area_code)
+        .join(users, users.c.id == grants.c.user_id)
+        .where(
+            grants.c.role == Role.GRID_WORKER.value,
+            users.c.is_active.is_(True),
+            scope_filter(grants.c.area_code, sorted({g[:12] for g in grids})),
+        )
+        .order_by(grants.c.user_id)
+    ).all()
+    by_code: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by_code[r.area_code].append(r.user_id)
+    return {grid: by_code.get(grid[:12], []) + by_code.get(grid, []) for grid in grids}
+
+
+def _generate(
+    conn: Connection, emergency_id: int, codes: list[str], now: datetime
+) -> tuple[int, int]:
+    """Tasks for every active household under `codes` that has none yet; (households, tasks)."""
+    have = select(emergency_tasks.c.household_id).where(
+        emergency_tasks.c.emergency_id == emergency_id
+    )
+    rows = conn.execute(
+        select(
+            households.c.id,
+            households.c.grid_code,
+            households.c.province_code,
+            buildings.c.lon,
+            buildings.c.lat,
+        )
+        .outerjoin(buildings, buildings.c.id == households.c.building_id)
+        .where(
+            scope_filter(households.c.grid_code, codes),
+            households.c.archived_at.is_(None),
+            households.c.id.not_in(have),
+        )
+    ).all()
+    if not rows:
+        return 0, 0
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    grid_names = sorted({r[1] for r in rows})
+    grid_index = {g: i for i, g in enumerate(grid_names)}
+    grid = np.fromiter((grid_index[r[1]] for r in rows), dtype=np.int64, count=n)
+    lonlat = np.array(
+        [(r[3] if r[3] is not None else np.nan, r[4] if r[4] is not None else np.nan) for r in rows]
+    )
+    known = ~np.isnan(lonlat[:, 0])
+    if known.any():
+        centre = np.nanmean(lonlat[known], axis=0)
+        lonlat[~known] = centre
+        xy = LocalMetric(float(centre[0]), float(centre[1])).forward(lonlat)
+        place = morton_keys(xy).astype(np.int64)
+    else:
+        place = np.zeros(n, dtype=np.int64)
+    best = _priorities(conn, codes, now.year)
+    priority = np.fromiter((best.get(int(i), OTHERS) for i in ids), dtype=np.int64, count=n)
+    # Balanced load: within each grid, deal households to its workers in priority order, so
+    # every worker gets an equal share and an equal share of the vulnerable.
+    order = np.lexsort((place, priority, grid))
+    rank_in_grid = np.empty(n, dtype=np.int64)
+    starts = np.searchsorted(grid[order], np.arange(len(grid_names)))
+    rank_in_grid[order] = np.arange(n) - starts[grid[order]]
+    workers = _workers(conn, grid_names)
+    teams = [workers.get(name) or [] for name in grid_names]
+    size = np.array([len(t) for t in teams], dtype=np.int64)
+    offset = np.r_[0, np.cumsum(size)[:-1]]
+    flat = np.array([u for t in teams for u in t] + [-1], dtype=np.int64)
+    staffed = size[grid] > 0
+    pick = np.where(staffed, offset[grid] + rank_in_grid % np.maximum(size[grid], 1), len(flat) - 1)
+    assignee = flat[pick]
+    # Walking order per worker: the vulnerable first (most urgent first), then the rest,
+    # each part block by block (Z-order over the building locations).
+    vulnerable = priority < OTHERS
+    walk = np.lexsort((place, np.where(vulnerable, priority, OTHERS), grid, assignee))
+    position = np.empty(n, dtype=np.int64)
+    owner = assignee[walk] * 100_000 + grid[walk]
+    first = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+    group = np.repeat(first, np.diff(np.r_[first, n]))
+    position[walk] = np.arange(n) - group
+    province = [r[2] for r in rows]
+    task_rows = [
+        (
+            emergency_id,
+            province[k],
+            int(ids[k]),
+            grid_names[grid[k]],
+            int(priority[k]),
+            int(assignee[k]) if assignee[k] >= 0 else None,
+            int(position[k]),
+            "open",
+        )
+        for k in range(n)
+    ]
+    bulk_insert(
+        conn,
+        emergency_tasks,
+        (
+            "emergency_id",
+            "province_code",
+            "household_id",
+            "grid_code",
+            "priority",
+            "assignee_id",
+            "position",
+            "status",
+        ),
+        task_rows,
+    )
+    totals = np.bincount(grid, minlength=len(grid_names))
+    weak = np.bincount(grid, weights=vulnerable, minlength=len(grid_names)).astype(np.int64)
+    per_grid = {
+        name: {"total": int(totals[i]), "vulnerable": int(weak[i])}
+        for i, name in enumerate(grid_names)
+    }
+    _add_counts(conn, emergency_id, _with_ancestors(per_grid))
+    return n, n
+
+
+def declare(
+    conn: Connection,
+    actor: Actor,
+    kind: str,
+    area_codes: list[str],
+    started_at: datetime | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Declare an emergency over units; a task is generated for every household in them."""
+    now = now or utcnow()
+    try:
+        parsed = Kind(kind)
+    except ValueError:
+        names = ", ".join(k.value for k in Kind)
+        raise InvalidInput(f"kind is one of {names}", field="kind") from None
+    codes = _checked_codes(conn, area_codes)
+    _command(actor, codes, f"no area {codes[0]}")
+    started = started_at or now
+    if started > now + timedelta(minutes=5):
+        raise InvalidInput("started_at is in the future", field="started_at")
+    if started < now - timedelta(days=30):
+        raise InvalidInput("started_at is more than 30 days ago", field="started_at")
+    emergency_id = conn.execute(
+        emergencies.insert()
+        .values(
+            province_code=codes[0][:2],
+            kind=parsed.value,
+            status="active",
+            started_at=started,
+            declared_by=actor.user_id,
+            created_at=now,
+        )
+        .returning(emergencies.c.id)
+    ).scalar_one()
+    conn.execute(
+        emergency_areas.insert(),
+        [{"emergency_id": emergency_id, "area_code": c, "added_at": now} for c in codes],
+    )
+    households_n, tasks_n = _generate(conn, emergency_id, codes, now)
+    _log(
+        conn,
+        emergency_id,
+        actor.username,
+        "declare",
+        f"{parsed.value} over {', '.join(codes)}; {tasks_n} tasks",
+        now,
+    )
+    return {
+        "id": emergency_id,
+        "kind": parsed.value,
+        "area_codes": codes,
+        "households": households_n,
+        "tasks": tasks_n,
+    }
+
+
+def _checked_codes(conn: Connection, area_codes: list[str]) -> list[str]:
+    if not area_codes:
+        raise InvalidInput("name at least one unit (area_codes)", field="area_codes")
+    if len(area_codes) > MAX_AREAS:
+        raise InvalidInput(f"at most {MAX_AREAS} units", field="area_codes")
+    for code in area_codes:
+        if not is_valid_code(code):
+            raise InvalidInput(f"malformed area code {code!r}", field="area_codes")
+    codes = minimal_codes(area_codes)
+    found = set(conn.execute(select(areas.c.code).where(areas.c.code.in_(codes))).scalars())
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(f"no area {missing[0]}", field="area_codes")
+    return codes
+
+
+def change_areas(
+    conn: Connection,
+    actor: Actor,
+    ref: str,
+    add: list[str],
+    remove: list[str],
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Widen (new households get tasks) or narrow (their open tasks are withdrawn)."""
+    now = now or utcnow()
+    row, current = _seen(conn, actor, ref)
+    _command(actor, current, f"no emergency {ref}")
+    if row["status"] != "active":
+        raise Conflict("this emergency has ended")
+    added = 0
+    if add:
+        codes = [c for c in _checked_codes(conn, add) if not any(c.startswith(k) for k in current)]
+        _command(actor, codes, f"no area {add[0]}")
+        for code in codes:
+            existing = conn.execute(
+                select(emergency_areas.c.area_code).where(
+                    emergency_areas.c.emergency_id == row["id"], emergency_areas.c.area_code == code
+                )
+            ).first()
+            if existing:
+                conn.execute(
+                    update(emergency_areas)
+                    .where(
+                        emergency_areas.c.emergency_id == row["id"],
+                        emergency_areas.c.area_code == code,
+                    )
+                    .values(removed_at=None, added_at=now)
+                )
+            else:
+                conn.execute(
+                    emergency_areas.insert().values(
+                        emergency_id=row["id"], area_code=code, added_at=now
+                    )
+                )
+        if codes:
+            _, added = _generate(conn, row["id"], codes, now)
+            _log(
+                conn,
+                row["id"],
+                actor.username,
+                "widen",
+                f"added {', '.join(codes)}; {added} tasks",
+                now,
+            )
+    withdrawn = 0
+    if remove:
+        gone = [c for c in minimal_codes(remove) if c in current]
+        if len(gone) != len(set(remove)):
+            raise InvalidInput("only units the emergency covers can be removed", field="remove")
+        if set(gone) == set(current):
+            raise InvalidInput(
+                "an emergency keeps at least one unit; end it instead", field="remove"
+            )
+        conn.execute(
+            update(emergency_areas)
+            .where(
+                emergency_areas.c.emergency_id == row["id"], emergency_areas.c.area_code.in_(gone)
+            )
+            .values(removed_at=now)
+        )
+        withdrawn = _withdraw(conn, row["id"], gone)
+        _log(
+            conn,
+            row["id"],
+            actor.username,
+            "narrow",
+            f"removed {', '.join(gone)}; {withdrawn} open tasks withdrawn",
+            now,
+        )
+    return {
+        "id": row["id"],
+        "area_codes": _codes(conn, row["id"]),
+        "tasks_added": added,
+        "tasks_withdrawn": withdrawn,
+    }
+
+
+def _withdraw(conn: Connection, emergency_id: int, codes: list[str]) -> int:
+    where = (
+        emergency_tasks.c.emergency_id == emergency_id,
+        emergency_tasks.c.status == "open",
+        scope_filter(emergency_tasks.c.grid_code, codes),
+    )
+    per_grid: dict[str, dict[str, int]] = {}
+    for r in conn.execute(
+        select(
+            emergency_tasks.c.grid_code,
+            func.count().label("n"),
+            func.count().filter(emergency_tasks.c.priority < OTHERS).label("weak"),
+        )
+        .where(*where)
+        .group_by(emergency_tasks.c.grid_code)
+    ):
+        per_grid[r.grid_code] = {"total": -int(r.n), "vulnerable": -int(r.weak)}
+    result = conn.execute(update(emergency_tasks).where(*where).values(status="withdrawn"))
+    _add_counts(conn, emergency_id, _with_ancestors(per_grid))
+    return int(result.rowcount or 0)
+
+
+def _task(conn: Connection, emergency_id: int, task_ref: str) -> RowMapping:
+    number = parse_id(task_ref)
+    row = (
+        conn.execute(
+            select(emergency_tasks).where(
+                emergency_tasks.c.id == number, emergency_tasks.c.emergency_id == emergency_id
+            )
+        )
+        .mappings()
+        .first()
+        if number is not None
+        else None
+    )
+    if row is None:
+        raise NotFound(f"no task {task_ref}")
+    return row
+
+
+def record_outcome(
+    conn: Connection,
+    actor: Actor,
+    ref: str,
+    task_ref: str,
+    outcome: str,
+    need: str | None,
+    *,
+    secret_key: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A worker records what the welfare check found; a need becomes an urgent case."""
+    now = now or utcnow()
+    emergency = _emergency(conn, ref)
+    task = _task(conn, emergency["id"], task_ref)
+    if task["assignee_id"] != actor.user_id:
+        require_role(
+            actor, task["grid_code"], VISITORS, "record welfare checks", f"no task {task_ref}"
+        )
+    try:
+        found = Outcome(outcome)
+    except ValueError:
+        names = ", ".join(o.value for o in Outcome)
+        raise InvalidInput(f"outcome is one of {names}", field="outcome") from None
+    if task["status"] == "withdrawn":
+        raise Conflict("this task was withdrawn when the emergency was narrowed")
+    text = (need or "").strip() or None
+    if found is Outcome.NEEDS_HELP and text is None:
+        raise InvalidInput("say what help is needed (need)", field="need")
+    if found is not Outcome.NEEDS_HELP and text is not None:
+        raise InvalidInput("a need goes with needs_help", field="need")
+    case_id = task["case_id"]
+    if text is not None and case_id is None:
+        home = conn.execute(
+            select(households.c.address).where(households.c.id == task["household_id"])
+        ).scalar_one()
+        created = submit_report_once(
+            conn,
+            actor,
+            Report(
+                category=NEED_CATEGORY,
+                description=f"[{emergency['kind']} #{emergency['id']}] {text}",
+                area_code=task["grid_code"],
+                channel="patrol",
+                address=home,
+            ),
+            secret_key=secret_key,
+        )
+        case_id = created.row["id"]
+    delta: dict[str, int] = {found.value: 1}
+    if task["status"] == "open":
+        delta["done"] = 1
+        delta["vulnerable_done"] = int(task["priority"] < OTHERS)
+    else:
+        delta[task["status"]] = delta.get(task["status"], 0) - 1
+    conn.execute(
+        update(emergency_tasks)
+        .where(emergency_tasks.c.id == task["id"])
+        .values(status=found.value, need=text, case_id=case_id, done_at=now, done_by=actor.username)
+    )
+    _add_counts(conn, emergency["id"], _with_ancestors({task["grid_code"]: delta}))
+    return {"id": task["id"], "status": found.value, "case_id": case_id, "done_at": now}
+
+
+def reassign(
+    conn: Connection,
+    actor: Actor,
+    ref: str,
+    task_ids: list[int],
+    username: str,
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Hand tasks to another worker, in one action."""
+    now = now or utcnow()
+    emergency, _ = _seen(conn, actor, ref)
+    worker = conn.execute(
+        select(users.c.id).where(users.c.username == username, users.c.is_active.is_(True))
+    ).scalar_one_or_none()
+    if worker is None:
+        raise InvalidInput(f"no active user {username!r}", field="assignee")
+    tasks = conn.execute(
+        select(emergency_tasks.c.id, emergency_tasks.c.grid_code).where(
+            emergency_tasks.c.emergency_id == emergency["id"], emergency_tasks.c.id.in_(task_ids)
+        )
+    ).all()
+    if len(tasks) != len(set(task_ids)):
+        raise NotFound("some of those tasks are not in this emergency")
+    for t in tasks:
+        require_role(actor, t.grid_code, EMERGENCY_COMMANDERS, "reassign tasks", f"no task {t.id}")
+    last = conn.execute(
+        select(func.coalesce(func.max(emergency_tasks.c.position), -1)).where(
+            emergency_tasks.c.emergency_id == emergency["id"],
+            emergency_tasks.c.assignee_id == worker,
+        )
+    ).scalar_one()
+    for offset, t in enumerate(sorted(tasks), start=1):
+        conn.execute(
+            update(emergency_tasks)
+            .where(emergency_tasks.c.id == t.id)
+            .values(assignee_id=worker, position=last + offset)
+        )
+    _log(
+        conn, emergency["id"], actor.username, "reassign", f"{len(tasks)} tasks to {username}", now
+    )
+    return {"reassigned": len(tasks), "assignee": username}
+
+
+def end(conn: Connection, actor: Actor, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
+    """End the emergency; the report stays readable."""
+    now = now or utcnow()
+    row, codes = _seen(conn, actor, ref)
+    _command(actor, codes, f"no emergency {ref}")
+    if row["status"] != "active":
+        raise Conflict("this emergency has already ended")
+    conn.execute(
+        update(emergencies)
+        .where(emergencies.c.id == row["id"])
+        .values(status="ended", ended_at=now)
+    )
+    _log(conn, row["id"], actor.username, "end", "ended", now)
+    return report(conn, actor, ref)
+
+
+def board(conn: Connection, actor: Actor, ref: str, area: str | None = None) -> dict[str, Any]:
+    """Tasks done of total, unreachable households and needs found, for a unit and each of
+    its children (read from counters: the same cost while thousands of checks come in)."""
+    row, codes = _seen(conn, actor, ref)
+    unit = area or next((c for c in codes if actor.covers(c)), codes[0])
+    if not is_valid_code(unit) or not actor.covers(unit):
+        raise NotFound(f"no emergency {ref} at {unit}")
+    children = conn.execute(
+        select(areas.c.code, areas.c.name).where(areas.c.parent_code == unit).order_by(areas.c.code)
+    ).all()
+    wanted = [unit, *(c.code for c in children)]
+    counts = {
+        r["area_code"]: {k: r[k] for k in COUNTS}
+        for r in conn.execute(
+            select(emergency_counts).where(
+                emergency_counts.c.emergency_id == row["id"],
+                emergency_counts.c.area_code.in_(wanted),
+            )
+        ).mappings()
+    }
+    zero = dict.fromkeys(COUNTS, 0)
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "area": unit,
+        **counts.get(unit, zero),
+        "children": [
+            {"code": c.code, "name": c.name, **counts[c.code]} for c in children if c.code in counts
+        ],
+    }
+
+
+def my_tasks(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
+    """The signed-in worker's tasks in walking order (no names: the address and why)."""
+    row, _ = _seen(conn, actor, ref)
+    tasks = conn.execute(
+        select(
+            emergency_tasks.c.id,
+            emergency_tasks.c.priority,
+            emergency_tasks.c.status,
+            emergency_tasks.c.position,
+            emergency_tasks.c.grid_code,
+            households.c.reference,
+            households.c.address,
+            buildings.c.lon,
+            buildings.c.lat,
+        )
+        .join(households, households.c.id == emergency_tasks.c.household_id)
+        .outerjoin(buildings, buildings.c.id == households.c.building_id)
+        .where(
+            emergency_tasks.c.emergency_id == row["id"],
+            emergency_tasks.c.assignee_id == actor.user_id,
+        )
+        .order_by(emergency_tasks.c.position)
+        .limit(2000)
+    ).mappings()
+    items = [
+        {**dict(t), "why": PRIORITY_REASONS.get(t["priority"], PRIORITY_REASONS[OTHERS])}
+        for t in tasks
+    ]
+    return {"id": row["id"], "kind": row["kind"], "status": row["status"], "items": items}
+
+
+def report(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
+    """The emergency with its units, its timeline and coverage (during or after)."""
+    row, codes = _seen(conn, actor, ref)
+    timeline = [
+        dict(r)
+        for r in conn.execute(
+            select(
+                emergency_log.c.at,
+                emergency_log.c.actor_label,
+                emergency_log.c.action,
+                emergency_log.c.detail,
+            )
+            .where(emergency_log.c.emergency_id == row["id"])
+            .order_by(emergency_log.c.id)
+        ).mappings()
+    ]
+    reached = conn.execute(
+        select(func.min(emergency_tasks.c.done_at), func.max(emergency_tasks.c.done_at)).where(
+            emergency_tasks.c.emergency_id == row["id"],
+            emergency_tasks.c.priority < OTHERS,
+            emergency_tasks.c.done_at.is_not(None),
+        )
+    ).one()
+    found = (
+        conn.execute(
+            select(
+                *(func.coalesce(func.sum(emergency_counts.c[k]), 0).label(k) for k in COUNTS)
+            ).where(
+                emergency_counts.c.emergency_id == row["id"],
+                emergency_counts.c.area_code.in_(codes),
+            )
+        )
+        .mappings()
+        .one()
+    )  # the units are disjoint subtrees, so their sums add up
+    totals = {k: int(found[k]) for k in COUNTS}
+    last_vulnerable = reached[1]
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "started_at": row["started_at"],
+        "ended_at": row["ended_at"],
+        "area_codes": codes,
+        **totals,
+        "hours_to_reach_vulnerable": (
+            round((last_vulnerable - row["started_at"]).total_seconds() / 3600, 1)
+            if last_vulnerable is not None and totals["vulnerable_done"] == totals["vulnerable"]
+            else None
+        ),
+        "timeline": timeline,
+    }

@@ -1,0 +1,161 @@
+"""Residents sign in with their phone and a one-time code, to see their own record, their
+cases, and who read their record and why."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, desc, select, update
+
+from gridwork.domain.errors import InvalidInput, NotAuthenticated
+from gridwork.domain.people import clean_phone
+from gridwork.services.audit import reads_of
+from gridwork.services.case_views import resident_view as case_resident_view
+from gridwork.services.clock import utcnow
+from gridwork.services.otp import CodeSender
+from gridwork.services.registry import resident_views
+from gridwork.services.users import keyed_hash
+from gridwork.store.people_tables import resident_codes, resident_tokens, residents
+from gridwork.store.tables import cases
+
+CODE_MINUTES = 10
+MAX_ATTEMPTS = 5
+TOKEN_HOURS = 2
+
+
+def _phone(value: str) -> str:
+    phone = clean_phone(value)
+    if phone is None:
+        raise InvalidInput("phone is required", field="phone")
+    return phone
+
+
+def _has_record(conn: Connection, phone: str) -> bool:
+    return (
+        conn.execute(
+            select(residents.c.id).where(
+                residents.c.phone == phone, residents.c.anonymised_at.is_(None)
+            )
+        ).first()
+        is not None
+    )
+
+
+def request_code(
+    conn: Connection,
+    phone: str,
+    *,
+    secret_key: str,
+    sender: CodeSender,
+    now: datetime | None = None,
+) -> None:
+    """Send a one-time code if the phone is on a record. The caller answers the same either
+    way, so nobody learns whose phone is registered."""
+    now = now or utcnow()
+    number = _phone(phone)
+    if not _has_record(conn, number):
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    conn.execute(
+        resident_codes.insert().values(
+            phone_hash=keyed_hash(secret_key, f"phone:{number}"),
+            code_hash=keyed_hash(secret_key, f"code:{number}:{code}"),
+            attempts=0,
+            created_at=now,
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+    )
+    sender.send(number, f"gridwork 验证码 {code}，{CODE_MINUTES} 分钟内有效。Your code: {code}")
+
+
+def sign_in(
+    conn: Connection, phone: str, code: str, *, secret_key: str, now: datetime | None = None
+) -> tuple[str, int] | None:
+    """A resident token for a right code, or None (the failed attempt is counted and must be
+    committed: the caller answers 401 after the transaction ends)."""
+    now = now or utcnow()
+    number = _phone(phone)
+    row = (
+        conn.execute(
+            select(resident_codes)
+            .where(
+                resident_codes.c.phone_hash == keyed_hash(secret_key, f"phone:{number}"),
+                resident_codes.c.used_at.is_(None),
+                resident_codes.c.expires_at > now,
+            )
+            .order_by(desc(resident_codes.c.id))
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or row["attempts"] >= MAX_ATTEMPTS:
+        return None
+    expected = keyed_hash(secret_key, f"code:{number}:{code.strip()}")
+    if not hmac.compare_digest(expected, row["code_hash"]):
+        conn.execute(
+            update(resident_codes)
+            .where(resident_codes.c.id == row["id"])
+            .values(attempts=row["attempts"] + 1)
+        )
+        return None
+    conn.execute(update(resident_codes).where(resident_codes.c.id == row["id"]).values(used_at=now))
+    token = "r_" + secrets.token_urlsafe(32)
+    conn.execute(
+        resident_tokens.insert().values(
+            token_hash=keyed_hash(secret_key, token),
+            phone=number,
+            created_at=now,
+            expires_at=now + timedelta(hours=TOKEN_HOURS),
+        )
+    )
+    return token, TOKEN_HOURS * 3600
+
+
+def phone_from_token(conn: Connection, token: str, *, secret_key: str) -> str:
+    """The phone a resident token was issued to, or NotAuthenticated."""
+    row = conn.execute(
+        select(resident_tokens.c.phone, resident_tokens.c.expires_at).where(
+            resident_tokens.c.token_hash == keyed_hash(secret_key, token)
+        )
+    ).first()
+    if row is None or row.expires_at < utcnow():
+        raise NotAuthenticated("sign in again: POST /api/v1/resident/code, then /resident/token")
+    phone: str = row.phone
+    return phone
+
+
+def _my_rows(conn: Connection, phone: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(residents)
+            .where(residents.c.phone == phone, residents.c.anonymised_at.is_(None))
+            .order_by(residents.c.id)
+        ).mappings()
+    )
+
+
+def my_records(conn: Connection, phone: str) -> list[dict[str, Any]]:
+    """Every record that carries this phone (a shared family phone shows each person)."""
+    return resident_views(conn, _my_rows(conn, phone))
+
+
+def my_cases(conn: Connection, phone: str) -> list[dict[str, Any]]:
+    """Cases reported with this phone, newest first, as their reporter sees them."""
+    rows = conn.execute(
+        select(cases).where(cases.c.reporter_phone == phone).order_by(desc(cases.c.id)).limit(200)
+    ).mappings()
+    return [case_resident_view(conn, r) for r in rows]
+
+
+def my_access_log(conn: Connection, phone: str) -> list[dict[str, Any]]:
+    """Who read these records and these cases, when and why, newest first."""
+    people = [r["id"] for r in _my_rows(conn, phone)]
+    case_ids = list(
+        conn.execute(select(cases.c.id).where(cases.c.reporter_phone == phone)).scalars()
+    )
+    entries = reads_of(conn, "resident", people) + reads_of(conn, "case", case_ids)
+    return sorted(entries, key=lambda e: e["at"], reverse=True)

@@ -1,0 +1,57 @@
+"""Retention: personal data is removed from cases closed long ago and from residents archived
+long ago. Rows stay, so every count and rate is unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from gridwork.domain.workflow import Status
+from gridwork.services.clock import utcnow
+from gridwork.store.people_tables import resident_flags, residents
+from gridwork.store.tables import cases
+
+
+@dataclass
+class RetentionReport:
+    """How many records were anonymised."""
+
+    cases: int = 0
+    residents: int = 0
+
+
+def anonymise_expired(
+    conn: Connection, days: int, *, now: datetime | None = None
+) -> RetentionReport:
+    """Clear reporter name, phone and rating comment from cases closed (or rejected) more
+    than `days` ago, and name, phone and needs from residents archived that long ago."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    report = RetentionReport()
+    finished = or_(
+        and_(cases.c.status == Status.CLOSED.value, cases.c.closed_at < cutoff),
+        and_(cases.c.status == Status.REJECTED.value, cases.c.updated_at < cutoff),
+    )
+    result = conn.execute(
+        update(cases)
+        .where(finished, cases.c.anonymised_at.is_(None))
+        .values(reporter_name=None, reporter_phone=None, rating_comment=None, anonymised_at=now)
+    )
+    report.cases = int(result.rowcount or 0)
+    gone = select(residents.c.id).where(
+        residents.c.archived_at < cutoff, residents.c.anonymised_at.is_(None)
+    )
+    ids = list(conn.execute(gone).scalars())
+    if ids:
+        conn.execute(
+            update(resident_flags).where(resident_flags.c.resident_id.in_(ids)).values(need=None)
+        )
+        conn.execute(
+            update(residents)
+            .where(residents.c.id.in_(ids))
+            .values(name=None, phone=None, anonymised_at=now)
+        )
+    report.residents = len(ids)
+    return report

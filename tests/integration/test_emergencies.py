@@ -1,0 +1,177 @@
+"""Emergency operations through the API: tasks for every household, the vulnerable first and
+balanced over the grid's workers; outcomes, needs as urgent cases, the board, widening,
+narrowing, reassignment and the report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, func, select
+
+from gridwork.store.emergency_tables import emergency_tasks
+from tests.factories import ALONE, GRID1, GRID2, JINYUAN, household, load_world, login, resident
+
+YEAR = datetime.now(UTC).year
+
+
+def world(conn: Connection, client: TestClient) -> dict[str, dict[str, str]]:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
+    people = [
+        (GRID1, YEAR - 85, ALONE),  # priority 1
+        (GRID1, YEAR - 40, {"disability": {"basis": "programme", "programme": "残疾人证"}}),
+        (GRID1, YEAR - 65, ALONE),  # priority 4
+        (GRID1, YEAR - 30, {}),
+        (GRID1, YEAR - 35, {}),
+        (GRID1, YEAR - 45, {}),
+        (GRID2, YEAR - 50, {}),
+    ]
+    for n, (grid, born, flags) in enumerate(people):
+        home = household(client, staff, grid=grid, address=f"金元路{n}号")
+        resident(client, staff, home["id"], name=f"居民{n}", birth_year=born, flags=flags)
+    return {
+        "staff": staff,
+        "w1": login(conn, client, role="grid_worker", area=GRID1, username="worker1"),
+        "w2": login(conn, client, role="grid_worker", area=GRID1, username="worker2"),
+        "district": login(conn, client, role="district_admin", area="520115", username="head"),
+    }
+
+
+def test_declare_generates_prioritised_balanced_tasks(conn: Connection, client: TestClient) -> None:
+    users = world(conn, client)
+    made = client.post(
+        "/api/v1/emergencies",
+        json={"kind": "flood", "area_codes": [JINYUAN]},
+        headers=users["staff"],
+    )
+    assert made.status_code == 201, made.text
+    assert (made.json()["households"], made.json()["tasks"]) == (7, 7)
+    eid = made.json()["id"]
+    mine = [
+        client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users[w]).json()["items"]
+        for w in ("w1", "w2")
+    ]
+    assert sorted(len(m) for m in mine) == [3, 3]  # six households in grid 001, dealt evenly
+    whys = [t["why"] for m in mine for t in m]
+    assert whys.count("aged 80+ living alone") == 1 and whys.count("disability") == 1
+    for tasks in mine:  # each worker walks the vulnerable first
+        priorities = [t["priority"] for t in tasks]
+        assert priorities == sorted(priorities)
+    board = client.get(f"/api/v1/emergencies/{eid}/board", headers=users["district"]).json()
+    assert (board["total"], board["vulnerable"], board["done"]) == (7, 3, 0)
+    by_grid = {c["code"]: c for c in board["children"]}
+    assert by_grid[GRID1]["total"] == 6 and by_grid[GRID2]["total"] == 1
+    unassigned = conn.execute(
+        select(func.count()).where(emergency_tasks.c.assignee_id.is_(None))
+    ).scalar_one()
+    assert unassigned == 1  # grid 002 has no worker: its staff see it on the board
+
+
+def test_outcomes_needs_board_and_report(conn: Connection, client: TestClient) -> None:
+    users = world(conn, client)
+    eid = client.post(
+        "/api/v1/emergencies",
+        json={"kind": "heat_wave", "area_codes": [JINYUAN]},
+        headers=users["staff"],
+    ).json()["id"]
+    first, second = client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w1"]).json()[
+        "items"
+    ][:2]
+    safe = client.post(
+        f"/api/v1/emergencies/{eid}/tasks/{first['id']}",
+        json={"outcome": "safe"},
+        headers=users["w1"],
+    )
+    assert safe.status_code == 200, safe.text
+    need = client.post(
+        f"/api/v1/emergencies/{eid}/tasks/{second['id']}",
+        json={"outcome": "needs_help", "need": "需要送饮用水和降温药品"},
+        headers=users["w1"],
+    )
+    assert need.status_code == 200, need.text
+    case = client.get(f"/api/v1/cases/{need.json()['case_id']}", headers=users["staff"]).json()
+    assert case["category"] == "emergency_need"
+    missing = client.post(
+        f"/api/v1/emergencies/{eid}/tasks/{second['id']}",
+        json={"outcome": "needs_help"},
+        headers=users["w1"],
+    )
+    assert missing.status_code == 422
+    # changing an outcome moves the count, it does not add another
+    again = client.post(
+        f"/api/v1/emergencies/{eid}/tasks/{first['id']}",
+        json={"outcome": "unreachable"},
+        headers=users["w1"],
+    )
+    assert again.status_code == 200
+    board = client.get(
+        f"/api/v1/emergencies/{eid}/board?area={GRID1}", headers=users["staff"]
+    ).json()
+    assert (board["done"], board["safe"], board["needs_help"], board["unreachable"]) == (2, 0, 1, 1)
+    ended = client.post(f"/api/v1/emergencies/{eid}/end", headers=users["staff"])
+    assert ended.status_code == 200, ended.text
+    report = ended.json()
+    assert report["status"] == "ended" and [e["action"] for e in report["timeline"]] == [
+        "declare",
+        "end",
+    ]
+    assert client.post(f"/api/v1/emergencies/{eid}/end", headers=users["staff"]).status_code == 409
+
+
+def test_widen_narrow_and_reassign(conn: Connection, client: TestClient) -> None:
+    users = world(conn, client)
+    eid = client.post(
+        "/api/v1/emergencies", json={"kind": "fire", "area_codes": [GRID1]}, headers=users["staff"]
+    ).json()["id"]
+    wider = client.post(
+        f"/api/v1/emergencies/{eid}/areas", json={"add": [GRID2]}, headers=users["staff"]
+    )
+    assert wider.json()["tasks_added"] == 1, wider.text
+    narrower = client.post(
+        f"/api/v1/emergencies/{eid}/areas", json={"remove": [GRID2]}, headers=users["staff"]
+    )
+    assert narrower.json()["tasks_withdrawn"] == 1, narrower.text
+    board = client.get(
+        f"/api/v1/emergencies/{eid}/board?area={JINYUAN}", headers=users["staff"]
+    ).json()
+    assert board["total"] == 6
+    tasks = client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w2"]).json()["items"]
+    moved = client.post(
+        f"/api/v1/emergencies/{eid}/reassign",
+        json={"task_ids": [t["id"] for t in tasks], "assignee": "worker1"},
+        headers=users["staff"],
+    )
+    assert moved.json() == {"reassigned": len(tasks), "assignee": "worker1"}
+    assert client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w2"]).json()["items"] == []
+    assert (
+        len(client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w1"]).json()["items"])
+        == 6
+    )
+    forbidden = client.post(
+        f"/api/v1/emergencies/{eid}/reassign",
+        json={"task_ids": [tasks[0]["id"]], "assignee": "worker2"},
+        headers=users["w1"],
+    )
+    assert forbidden.status_code == 403
+    report = client.get(f"/api/v1/emergencies/{eid}", headers=users["district"]).json()
+    assert [e["action"] for e in report["timeline"]] == ["declare", "widen", "narrow", "reassign"]
+
+
+def test_who_may_declare(conn: Connection, client: TestClient) -> None:
+    users = world(conn, client)
+    body = {"kind": "flood", "area_codes": [JINYUAN]}
+    assert client.post("/api/v1/emergencies", json=body, headers=users["w1"]).status_code == 404
+    worker_here = login(conn, client, role="grid_worker", area=JINYUAN, username="wjin")
+    assert client.post("/api/v1/emergencies", json=body, headers=worker_here).status_code == 403
+    outside = login(conn, client, role="community_staff", area="520115007001", username="other")
+    assert client.post("/api/v1/emergencies", json=body, headers=outside).status_code == 404
+    for bad in (
+        {"kind": "riot", "area_codes": [JINYUAN]},
+        {"kind": "flood", "area_codes": []},
+        {"kind": "flood", "area_codes": [JINYUAN], "started_at": "0001-01-01T00:00:00+14:00"},
+        {"kind": "flood", "area_codes": [JINYUAN], "started_at": "2999-01-01T00:00:00+08:00"},
+    ):
+        assert (
+            client.post("/api/v1/emergencies", json=bad, headers=users["staff"]).status_code == 422
+        )
