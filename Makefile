@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+ASSETS := node_modules/.installed-stamp
 DEV_DB ?= sqlite:///var/gridwork.db
 
 .PHONY: install run demo test check bench clean
@@ -12,7 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The pages' browser libraries, exactly as package-lock.json pins them (versions and hashes).
+$(ASSETS): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
 
 run: install
 	GRIDWORK_DATABASE_URL=$${GRIDWORK_DATABASE_URL:-$(DEV_DB)} $(BIN)/gridwork demo

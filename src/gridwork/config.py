@@ -63,6 +63,32 @@ class Settings(BaseSettings):
         default=20, ge=1, description="Failed sign-ins allowed per client address in 15 minutes."
     )
 
+    tile_url: str = Field(
+        default="",
+        description="Base map tiles for the web maps, as a Leaflet URL template "
+        "(`https://…/{z}/{x}/{y}.png`); empty: grid outlines on a plain background.",
+    )
+    tile_attribution: str = Field(
+        default="", description="The attribution the tile provider requires under its maps."
+    )
+    assets_dir: str = Field(
+        default="node_modules",
+        description="Folder of the npm packages the pages serve (htmx, Leaflet, ECharts), "
+        "as `make install` leaves them.",
+    )
+    default_language: str = Field(
+        default="zh-CN",
+        description="Language of the pages when neither the user nor the browser chooses: "
+        "`zh-CN` or `en`.",
+    )
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in {"zh-CN", "en"}:
+            raise ValueError("default_language must be zh-CN or en")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -64,7 +64,8 @@ def list_children_for(conn: Connection, actor: Actor, code: str, paging: PageReq
     return Page([_summary(r) for r in rows], paging.page, paging.page_size, total)
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern that matches it literally (escape character: backslash)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -82,7 +83,7 @@ def search_areas_for(
     if len(q) > MAX_QUERY:
         raise InvalidInput(f"q is longer than {MAX_QUERY} characters", field="q")
     where = [
-        areas.c.name.like(f"%{_escape_like(q)}%", escape="\\"),
+        areas.c.name.like(f"%{escape_like(q)}%", escape="\\"),
         scope_filter(areas.c.code, scope_codes(actor)),
     ]
     if level is not None:

@@ -28,6 +28,7 @@ def case_summary(row: RowMapping) -> dict[str, Any]:
         "lng": row["lng"],
         "outside_grid": row["outside_grid"],
         "address": row["address"],
+        "media_url": row["media_url"],
         "attributes": json.loads(row["attributes"]) if row["attributes"] else {},
         "created_at": row["created_at"],
         "accepted_at": row["accepted_at"],
@@ -104,6 +105,7 @@ def _timeline(
             "area_code": r["area_code"],
             "note": r["note"],
             "rating": r["rating"],
+            "media_url": r.get("media_url"),
         }
         label = r["actor_label"]
         if with_actors:

@@ -15,7 +15,8 @@ from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from gridwork.domain.ids import parse_id
 from gridwork.domain.people import Purpose
 from gridwork.domain.sla import Urgency, deadline_for
-from gridwork.domain.workflow import NOTE_REQUIRED, Action, Status, next_status
+from gridwork.domain.workflow import CLOCK_RUNNING, NOTE_REQUIRED, Action, Status, next_status
+from gridwork.services.areas import escape_like
 from gridwork.services.audit import Reader, record_reads
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
@@ -37,6 +38,7 @@ class ActionRequest:
     note: str | None = None
     assignee: str | None = None
     rating: int | None = None
+    media_url: str | None = None  # a photo already stored, e.g. of the repair
 
 
 def load_case(conn: Connection, case_id: int) -> RowMapping:
@@ -114,9 +116,35 @@ def list_cases_for(
     area: str | None = None,
     statuses: list[str] | None = None,
     category: str | None = None,
+    mine: bool = False,
+    overdue: bool = False,
+    escalated: bool = False,
+    text: str | None = None,
+    oldest_deadline_first: bool = False,
 ) -> Page:
-    """Cases the actor may see, newest first, optionally within a subtree and by status."""
+    """Cases the actor may see, newest first (or most urgent first), optionally within a
+    subtree, by status or category, assigned to the actor, overdue, escalated at least once,
+    or matching `text` (a reference, or words in the description or address)."""
     where = [_visible_filter(actor)]
+    if mine:
+        where.append(cases.c.assignee_id == actor.user_id)
+    if overdue:
+        where.append(cases.c.status.in_([s.value for s in CLOCK_RUNNING]))
+        where.append(cases.c.deadline_at < utcnow())
+    if escalated:
+        where.append(cases.c.escalation_count > 0)
+    words = (text or "").strip()
+    if words:
+        if len(words) > 100:
+            raise InvalidInput("search for at most 100 characters", field="q")
+        pattern = "%" + escape_like(words) + "%"
+        where.append(
+            or_(
+                cases.c.reference == words.upper(),
+                cases.c.description.like(pattern, escape="\\"),
+                cases.c.address.like(pattern, escape="\\"),
+            )
+        )
     if area:
         if not is_valid_code(area):
             raise InvalidInput(f"malformed area code {area!r}", field="area")
@@ -133,7 +161,13 @@ def list_cases_for(
     rows = conn.execute(
         select(cases)
         .where(*where)
-        .order_by(desc(cases.c.created_at), desc(cases.c.id))
+        .order_by(
+            *(
+                (cases.c.deadline_at.is_(None), cases.c.deadline_at, cases.c.id)
+                if oldest_deadline_first
+                else (desc(cases.c.created_at), desc(cases.c.id))
+            )
+        )
         .limit(paging.page_size)
         .offset(paging.offset)
     ).mappings()
@@ -273,6 +307,7 @@ def apply_action(
             area_code=unit,
             note=note,
             rating=rating,
+            media_url=request.media_url,
         )
     )
     count_event(conn, row, action.value, now, rating=rating)
@@ -324,3 +359,39 @@ def _assignment(conn: Connection, row: RowMapping, assignee: str | None) -> dict
     if not any(c.startswith(unit) or unit.startswith(c) for c in codes):
         raise InvalidInput(f"{target} does not work within {unit}", field="assignee")
     return {"assignee_id": user.id, "handler_unit": None}
+
+
+def actions_for(actor: Actor, view: dict[str, Any]) -> list[str]:
+    """The actions a staff view's reader may take on the case now (its state allows them
+    and one of the reader's roles over the case permits them)."""
+    roles = actor.roles_over([view["area_code"], view["handler_unit"]])
+    if view["assignee"] is not None and view["assignee"] == actor.username:
+        roles.add(Role.GRID_WORKER)
+    return [
+        name
+        for name in view["allowed_actions"]
+        if Action(name) not in RESIDENT_ACTIONS and may_take(roles, Action(name))
+    ]
+
+
+def dispatch_targets(conn: Connection, view: dict[str, Any]) -> list[dict[str, str]]:
+    """Whom a case may be dispatched to: the active workers and staff on its branch, then
+    the units below it."""
+    unit = view["area_code"]
+    people = conn.execute(
+        select(users.c.username, grants.c.role, grants.c.area_code)
+        .join(grants, grants.c.user_id == users.c.id)
+        .where(
+            users.c.is_active.is_(True),
+            grants.c.role.in_([Role.GRID_WORKER.value, Role.COMMUNITY_STAFF.value]),
+            or_(in_subtree(grants.c.area_code, unit), grants.c.area_code == unit[:12]),
+        )
+        .order_by(grants.c.area_code, users.c.username)
+    ).all()
+    units = conn.execute(
+        select(areas.c.code, areas.c.name).where(areas.c.parent_code == unit).order_by(areas.c.code)
+    ).all()
+    return [
+        {"value": p.username, "label": p.username, "role": p.role, "area": p.area_code}
+        for p in people
+    ] + [{"value": u.code, "label": u.name, "role": "unit", "area": u.code} for u in units]

@@ -97,7 +97,13 @@ def packaged_divisions() -> Path:
     return Path(str(resources.files("gridwork.data") / "divisions"))
 
 
-def seed_demo(conn: Connection, *, secret_key: str, now: datetime | None = None) -> DemoReport:
+def seed_demo(
+    conn: Connection,
+    *,
+    secret_key: str,
+    now: datetime | None = None,
+    residents: int = DEMO_RESIDENTS,
+) -> DemoReport:
     """Import the slice, draw Jinyuan's grids, add a user per role and cases in every state."""
     now = now or utcnow()
     report = DemoReport()
@@ -119,7 +125,7 @@ def seed_demo(conn: Connection, *, secret_key: str, now: datetime | None = None)
         ).first()
         is None
     ):
-        made = synthesize_city(conn, GUANSHANHU, DEMO_RESIDENTS, DEMO_SEED, DEMO_CENTRE)
+        made = synthesize_city(conn, GUANSHANHU, residents, DEMO_SEED, DEMO_CENTRE)
         report.buildings_created, report.residents_created = made.buildings, made.residents
     for username, role, area in DEMO_USERS:
         report.credentials.append((username, DEMO_PASSWORD, role.value, area))

@@ -56,6 +56,7 @@ class Report:
     channel: str = "web"
     address: str | None = None
     attributes: dict[str, Answer] = field(default_factory=dict)
+    media_url: str | None = None  # a photo already stored (services.media.store_photo)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _create(
                     "escalation_count": 0,
                     "reopen_count": 0,
                     "event_count": 1,
+                    "media_url": report.media_url,
                     **checked,
                 },
             )
@@ -220,6 +222,7 @@ def _create(
         "area_code": area_code,
         "note": None,
         "rating": None,
+        "media_url": None,
     }
     conn.execute(case_events.insert(), event)
     count_event(conn, row, "submit", now)

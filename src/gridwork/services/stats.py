@@ -26,7 +26,6 @@ from gridwork.store.tables import case_counts, case_counts_monthly
 
 MAX_DAYS = 3 * 366
 DAILY_UP_TO = 92  # longer periods show a monthly trend
-TREND = ("received", "closed", "escalated")
 
 
 def _sums(
@@ -61,7 +60,7 @@ def unit_stats(
     daily = (end - start).days < DAILY_UP_TO
     months, edges = ([], [(start, end)]) if daily else split_period(start, end)
     by_category: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    trend: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TREND, 0))
+    trend: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
 
     def add(rows: list[dict[str, Any]], into: dict[Any, dict[str, int]], key: Any) -> None:
         for row in rows:
@@ -88,6 +87,6 @@ def unit_stats(
         "by_category": dict(sorted(by_category.items())),
         "trend": {
             "granularity": "day" if daily else "month",
-            "points": [{"period": k, **v} for k, v in sorted(trend.items())],
+            "points": [{"period": k, **v, "rates": rates(v)} for k, v in sorted(trend.items())],
         },
     }

@@ -171,6 +171,7 @@ case_events = Table(
     Column("area_code", String(CODE), nullable=False, comment="owning unit after the event"),
     Column("note", Text, nullable=True),
     Column("rating", SmallInteger, nullable=True),
+    Column("media_url", String(500), nullable=True, comment="a photo of what was done"),
     UniqueConstraint("case_id", "seq"),
     comment="Append-only history of every action on every case.",
 )

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
 
 from gridwork import __version__
 from gridwork.config import Settings
@@ -35,24 +34,14 @@ from gridwork.web.errors import install_error_handlers
 from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
+from gridwork.web.pages import cases as case_pages
+from gridwork.web.pages import dashboard as dashboard_pages
+from gridwork.web.pages import resident as resident_pages
+from gridwork.web.pages import signin as signin_pages
+from gridwork.web.pages.assets import mount_assets
+from gridwork.web.pages.templating import Pages
 
 log = logging.getLogger("gridwork.web")
-
-LANDING = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>gridwork</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 42rem; margin: 2rem auto; line-height: 1.5">
-<h1>gridwork 网格治理</h1>
-<p>The REST API is at <code>/api/v1/</code>; its OpenAPI description is
-<a href="/openapi.json">/openapi.json</a>. Log in with
-<code>POST /api/v1/auth/token</code> (form fields <code>username</code>,
-<code>password</code>), then send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
-<ul>
-<li><a href="/api/v1/categories">/api/v1/categories</a>: what residents can report</li>
-<li><code>POST /api/v1/cases</code>: report a problem (no account needed)</li>
-<li><code>GET /api/v1/areas/520115007005</code>: 金元社区 (after login)</li>
-</ul>
-</body></html>"""
 
 
 def _warm(locator: Locator) -> None:
@@ -105,10 +94,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(resident.router)
     app.include_router(open311_router)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def landing() -> str:
-        return LANDING
+    app.state.pages = Pages(settings)
+    for pages_module in (signin_pages, resident_pages, case_pages, dashboard_pages):
+        app.include_router(pages_module.router)
+    mount_assets(app, settings)
 
     @app.get("/api/v1/ping", tags=["ops"])
     async def ping() -> dict[str, bool]:

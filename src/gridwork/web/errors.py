@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gridwork.domain.errors import (
@@ -58,19 +58,44 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"code": code, "message": message, "details": details or {}}
 
 
+MACHINE_PREFIXES = ("/api/", "/open311/", "/openapi.json", "/healthz", "/vendor/", "/static/")
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request came from a person's browser page (answer in words, in HTML)
+    rather than from a program (answer in JSON)."""
+    path = request.url.path
+    return (
+        not path.startswith(MACHINE_PREFIXES)
+        and not path.endswith((".json", ".csv"))
+        and getattr(request.app.state, "pages", None) is not None
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """The error page in the reader's language."""
+    pages = request.app.state.pages
+    response: Response = pages.render(
+        request, "error.html", status_code=status, status=status, message=message
+    )
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every failure through the table; nobody ever sees a stack trace."""
 
     @app.exception_handler(GridworkError)
-    async def _gridwork(_request: Request, exc: GridworkError) -> JSONResponse:
+    async def _gridwork(request: Request, exc: GridworkError) -> Response:
         status = status_for(exc)
+        if is_page(request):
+            return error_page(request, status, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 429:
             headers = {"Retry-After": str(exc.details["retry_after"])}
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
@@ -80,18 +105,24 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         first = problems[0] if problems else {"field": "", "problem": "invalid"}
         message = f"{first['field'] or 'request'}: {first['problem']}"
+        if is_page(request):
+            return error_page(request, 422, message)
         return JSONResponse(error_body("invalid_input", message, {"errors": problems}), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = HTTP_CODES.get(exc.status_code, "http_error")
+        if is_page(request):
+            return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse(
             error_body(code, str(exc.detail)), exc.status_code, getattr(exc, "headers", None)
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
+        if is_page(request):
+            return error_page(request, 500, "")
         return JSONResponse(
             error_body("internal_error", "something went wrong on our side; it has been logged"),
             500,

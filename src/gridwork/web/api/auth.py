@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from gridwork.config import Settings
+from gridwork.domain.access import Actor
 from gridwork.domain.errors import NotAuthenticated
-from gridwork.services.users import issue_token, revoke_token
+from gridwork.services.users import actor_from_token, issue_token, revoke_token
 from gridwork.web.database import Database
 from gridwork.web.deps import SESSION_COOKIE, DbDep, GuardDep, SettingsDep, client_ip
 from gridwork.web.guard import SignInGuard
@@ -19,31 +20,33 @@ Username = Annotated[str, Form(max_length=64)]
 Password = Annotated[str, Form(max_length=512)]
 
 
-def _sign_in(
+def sign_in(
     request: Request,
     db: Database,
     settings: Settings,
     guard: SignInGuard,
     username: str,
     password: str,
-) -> tuple[str, int]:
+) -> tuple[str, int, Actor]:
+    """A new token, its lifetime and its user; throttled per account and per address."""
     ip = client_ip(request)
     account = f"user:{username.lower()}"
     guard.check(account, ip)
     try:
         with db.transaction(write=True) as conn:
-            result: tuple[str, int] = issue_token(
+            token, seconds = issue_token(
                 conn,
                 username,
                 password,
                 secret_key=settings.secret_key,
                 ttl_hours=settings.token_ttl_hours,
             )
+            actor = actor_from_token(conn, token, secret_key=settings.secret_key)
     except NotAuthenticated:
         guard.failed(account, ip)
         raise
     guard.succeeded(account)
-    return result
+    return token, seconds, actor
 
 
 @router.post("/token")
@@ -56,7 +59,7 @@ def login(
     password: Password,
 ) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
-    token, seconds = _sign_in(request, db, settings, guard, username, password)
+    token, seconds, _actor = sign_in(request, db, settings, guard, username, password)
     return {"access_token": token, "token_type": "bearer", "expires_in": seconds}
 
 
@@ -70,7 +73,7 @@ def open_session(
     password: Password,
 ) -> JSONResponse:
     """Sign in for the web: sets an HttpOnly, SameSite=Strict session cookie."""
-    token, seconds = _sign_in(request, db, settings, guard, username, password)
+    token, seconds, _actor = sign_in(request, db, settings, guard, username, password)
     response = JSONResponse({"username": username, "expires_in": seconds})
     response.set_cookie(
         SESSION_COOKIE,

@@ -1,0 +1,1 @@
+"""The server-rendered pages: residents, grid workers, community staff and administrators."""

@@ -1,0 +1,239 @@
+"""Staff pages for cases: a worker's list, the desk's queues, search, one case and its
+actions. Everyone sees only the cases their grants cover."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from gridwork.domain.errors import GridworkError
+from gridwork.services.cases import (
+    ActionRequest,
+    act_on_case,
+    actions_for,
+    dispatch_targets,
+    get_case_for,
+    list_cases_for,
+)
+from gridwork.services.categories import list_categories
+from gridwork.services.paging import PageRequest
+from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
+from gridwork.web.errors import status_for
+from gridwork.web.pages.common import PagesDep, photo_of, safe_next, to_signin
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+OPEN = ["submitted", "accepted", "dispatched", "in_progress", "resolved"]
+
+
+def category_names(conn: Any) -> dict[str, dict[str, Any]]:
+    """Categories by code, for showing their names in the reader's language."""
+    return {c["code"]: c for c in list_categories(conn)}
+
+
+def _page_number(value: str) -> int:
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
+@router.get("/work")
+def my_cases(
+    request: Request, pages: PagesDep, actor: MaybeActorDep, db: DbDep, page: str = "1"
+) -> Response:
+    """A grid worker's open cases, the nearest deadline first."""
+    if actor is None:
+        return to_signin(request)
+    with db.transaction() as conn:
+        listed = list_cases_for(
+            conn,
+            actor,
+            PageRequest(_page_number(page), PAGE_SIZE),
+            statuses=["dispatched", "in_progress", "resolved"],
+            mine=True,
+            oldest_deadline_first=True,
+        )
+        names = category_names(conn)
+    return pages.render(request, "work.html", actor, listed=listed, category_names=names)
+
+
+@router.get("/desk")
+def desk(request: Request, pages: PagesDep, actor: MaybeActorDep, db: DbDep) -> Response:
+    """Community staff's two queues: new reports to accept, resolutions to check."""
+    if actor is None:
+        return to_signin(request)
+    with db.transaction() as conn:
+        intake = list_cases_for(
+            conn,
+            actor,
+            PageRequest(1, PAGE_SIZE),
+            statuses=["submitted"],
+            oldest_deadline_first=True,
+        )
+        accepted = list_cases_for(
+            conn,
+            actor,
+            PageRequest(1, PAGE_SIZE),
+            statuses=["accepted"],
+            oldest_deadline_first=True,
+        )
+        checking = list_cases_for(
+            conn,
+            actor,
+            PageRequest(1, PAGE_SIZE),
+            statuses=["resolved"],
+            oldest_deadline_first=True,
+        )
+        names = category_names(conn)
+    return pages.render(
+        request,
+        "desk.html",
+        actor,
+        intake=intake,
+        accepted=accepted,
+        checking=checking,
+        category_names=names,
+    )
+
+
+@router.get("/cases")
+def search(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    area: str = "",
+    overdue: str = "",
+    escalated: str = "",
+    page: str = "1",
+) -> Response:
+    """Every case in scope, filtered and paged."""
+    if actor is None:
+        return to_signin(request)
+    filters: dict[str, Any] = {
+        "q": q[:100],
+        "status": status[:20],
+        "category": category[:40],
+        "area": area[:15],
+        "overdue": overdue == "1",
+        "escalated": escalated == "1",
+    }
+    error = None
+    with db.transaction() as conn:
+        categories = list_categories(conn)
+        try:
+            listed = list_cases_for(
+                conn,
+                actor,
+                PageRequest(_page_number(page), PAGE_SIZE),
+                area=filters["area"] or None,
+                statuses=OPEN if status == "open" else ([status] if status else None),
+                category=filters["category"] or None,
+                overdue=bool(filters["overdue"]),
+                escalated=bool(filters["escalated"]),
+                text=filters["q"] or None,
+            )
+        except GridworkError as problem:
+            error, listed = problem, None
+    return pages.render(
+        request,
+        "cases.html",
+        actor,
+        status_code=422 if error else 200,
+        listed=listed,
+        filters=filters,
+        categories=categories,
+        category_names={c["code"]: c for c in categories},
+        error=error,
+    )
+
+
+def _case_page(
+    request: Request,
+    pages: PagesDep,
+    actor: Any,
+    db: Any,
+    settings: Any,
+    case_ref: str,
+    **extra: Any,
+) -> Response:
+    with db.transaction(write=True) as conn:  # reading the reporter's contact is audited
+        view = get_case_for(conn, actor, case_ref, key=settings.secret_key)
+        targets = dispatch_targets(conn, view)
+        names = category_names(conn)
+    return pages.render(
+        request,
+        "case.html",
+        actor,
+        case=view,
+        actions=actions_for(actor, view),
+        targets=targets,
+        category_names=names,
+        **extra,
+    )
+
+
+@router.get("/cases/{case_ref}")
+def case_page(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    case_ref: str,
+    done: str = "",
+) -> Response:
+    if actor is None:
+        return to_signin(request)
+    return _case_page(request, pages, actor, db, settings, case_ref, done=done[:20])
+
+
+@router.post("/cases/{case_ref}/act")
+async def act(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    case_ref: str,
+    action: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    assignee: Annotated[str, Form(max_length=64)] = "",
+    next: Annotated[str, Form(max_length=200)] = "",
+    photo: UploadFile | None = None,
+) -> Response:
+    """One workflow action from a case page (or a queue's quick buttons)."""
+    if actor is None:
+        return to_signin(request)
+    try:
+        media_url = await photo_of(request, photo)
+
+        def work(conn: Any) -> dict[str, Any]:
+            return act_on_case(
+                conn,
+                actor,
+                case_ref,
+                ActionRequest(action, note or None, assignee or None, media_url=media_url),
+                secret_key=settings.secret_key,
+            )
+
+        await db.run_write(work)
+    except GridworkError as error:
+        return _case_page(
+            request,
+            pages,
+            actor,
+            db,
+            settings,
+            case_ref,
+            status_code=status_for(error),
+            error=error,
+            tried=action,
+            form={"note": note, "assignee": assignee},
+        )
+    target = safe_next(next, f"/cases/{case_ref}")
+    joiner = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{joiner}done={action}", status_code=303)

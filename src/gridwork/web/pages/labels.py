@@ -1,0 +1,82 @@
+"""Words for the codes the pages show (statuses, actions, roles…), marked for translation.
+
+The values are English source messages; templates pass them through gettext."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark, do not translate"
+    """Mark a message for the catalogue without translating it here."""
+    return message
+
+
+STATUS = {
+    "submitted": N_("Submitted"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "dispatched": N_("Dispatched"),
+    "in_progress": N_("In progress"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+}
+ACTION = {
+    "submit": N_("Reported"),
+    "accept": N_("Accept"),
+    "reject": N_("Reject"),
+    "dispatch": N_("Dispatch"),
+    "start": N_("Start work"),
+    "resolve": N_("Resolve"),
+    "close": N_("Close"),
+    "return": N_("Return for rework"),
+    "escalate": N_("Escalate"),
+    "reopen": N_("Reopen"),
+    "rate": N_("Rate"),
+    "rehome": N_("Moved to a new grid"),
+    "auto_escalate": N_("Escalated when overdue"),
+}
+# What each action did, for a case's timeline.
+DONE = {
+    "submit": N_("Reported"),
+    "accept": N_("Accepted"),
+    "reject": N_("Rejected"),
+    "dispatch": N_("Dispatched"),
+    "start": N_("Work started"),
+    "resolve": N_("Resolved"),
+    "close": N_("Closed after checking"),
+    "return": N_("Returned for rework"),
+    "escalate": N_("Escalated"),
+    "reopen": N_("Reopened"),
+    "rate": N_("Rated"),
+    "rehome": N_("Moved to a new grid"),
+}
+ROLE = {
+    "resident": N_("Resident"),
+    "grid_worker": N_("Grid worker"),
+    "community_staff": N_("Community staff"),
+    "street_admin": N_("Street administrator"),
+    "district_admin": N_("District administrator"),
+    "city_admin": N_("City administrator"),
+    "admin": N_("Administrator"),
+    "auditor": N_("Auditor"),
+    "unit": N_("Unit"),
+}
+LEVEL = {
+    "province": N_("Province"),
+    "city": N_("City"),
+    "district": N_("District"),
+    "street": N_("Street"),
+    "community": N_("Community"),
+    "grid": N_("Grid"),
+}
+RATE = {
+    "response": N_("Response"),
+    "resolution": N_("Resolution"),
+    "on_time_closure": N_("On-time closure"),
+    "satisfaction": N_("Satisfaction"),
+}
+RATE_HELP = {
+    "response": N_("Cases accepted within their deadline class, of all accepted"),
+    "resolution": N_("Resolutions the check accepted, of all checked"),
+    "on_time_closure": N_("Closed cases resolved within their deadline"),
+    "satisfaction": N_("Ratings of 4 or 5 stars, of all ratings"),
+}

@@ -1,0 +1,11 @@
+// Small enhancements that every page shares; every page also works without them.
+(function () {
+  "use strict";
+  // Forms with a photo can take a while on a phone: say so and stop double submits.
+  document.addEventListener("submit", function (e) {
+    var button = e.target.querySelector("button[type=submit]");
+    if (button && !e.defaultPrevented) {
+      setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
+    }
+  });
+})();

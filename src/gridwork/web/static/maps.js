@@ -1,0 +1,90 @@
+// Maps on the pages: the report pin, a case's location, a unit's children by open cases.
+// With no tile URL configured, the maps draw outlines and pins on a plain background.
+(function () {
+  "use strict";
+  // The maps, for tests and for anyone scripting the page.
+  window.gridworkMaps = {};
+
+  function baseMap(el, options) {
+    var map = L.map(el, Object.assign({ zoomControl: true, attributionControl: !!el.dataset.tiles }, options || {}));
+    if (el.dataset.tiles) {
+      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
+    } else {
+      el.classList.add("plain");
+    }
+    return map;
+  }
+
+  // Report form: tap to pin, or use the device's location; fills the lat/lng inputs.
+  var pick = document.getElementById("pick-map");
+  if (pick && window.L) {
+    var lat = document.getElementById("lat");
+    var lng = document.getElementById("lng");
+    var status = document.getElementById("pin-status");
+    var start = lat.value && lng.value ? [parseFloat(lat.value), parseFloat(lng.value)] : [parseFloat(pick.dataset.lat), parseFloat(pick.dataset.lng)];
+    var map = baseMap(pick).setView(start, 16);
+    window.gridworkMaps.pick = map;
+    var outlines = L.geoJSON(null, { style: { color: "#1f6feb", weight: 1.5, fillOpacity: 0.04 },
+      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name, { sticky: true }); } }).addTo(map);
+    var loaded = {};
+    function loadOutlines(centre) {
+      var key = centre.lat.toFixed(2) + "," + centre.lng.toFixed(2);
+      if (loaded[key]) return;
+      loaded[key] = true;
+      fetch("/map/grids.json?lat=" + centre.lat + "&lng=" + centre.lng).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { outlines.addData(data); } });
+    }
+    var marker = null;
+    function place(latlng, pan) {
+      lat.value = latlng.lat.toFixed(6);
+      lng.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { keyboard: true, title: "pin" }).addTo(map); }
+      if (pan) map.setView(latlng, 17);
+      status.textContent = status.dataset.placed || "✓";
+    }
+    status.dataset.placed = pick.dataset.placed || "✓";
+    if (lat.value && lng.value) place(L.latLng(start[0], start[1]), false);
+    map.on("click", function (e) { place(e.latlng, false); });
+    map.on("moveend", function () { loadOutlines(map.getCenter()); });
+    loadOutlines(map.getCenter());
+    var locate = document.getElementById("use-location");
+    locate.addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = locate.dataset.unavailable || "—"; return; }
+      navigator.geolocation.getCurrentPosition(function (p) {
+        place(L.latLng(p.coords.latitude, p.coords.longitude), true);
+      }, function () { status.textContent = locate.dataset.denied || "—"; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+  }
+
+  // A case's location.
+  var caseMap = document.getElementById("case-map");
+  if (caseMap && window.L) {
+    var here = [parseFloat(caseMap.dataset.lat), parseFloat(caseMap.dataset.lng)];
+    var m = baseMap(caseMap, { scrollWheelZoom: false }).setView(here, 17);
+    L.circleMarker(here, { radius: 9, color: "#b42318", fillColor: "#f04438", fillOpacity: 0.9 }).addTo(m);
+  }
+
+  // A unit's children, coloured by their open cases.
+  var unitMap = document.getElementById("unit-map");
+  if (unitMap && window.L) {
+    var um = baseMap(unitMap, { scrollWheelZoom: false });
+    window.gridworkMaps.unit = um;
+    function colour(n) { return n >= 6 ? "#b42318" : n >= 3 ? "#f79009" : n >= 1 ? "#fdd835" : "#12b76a"; }
+    fetch(unitMap.dataset.src).then(function (r) { return r.ok ? r.json() : { features: [] }; }).then(function (data) {
+      var children = data.features.filter(function (f) { return !f.properties.is_unit; });
+      var unit = data.features.filter(function (f) { return f.properties.is_unit; });
+      var shown = children.length ? children : unit;
+      if (!shown.length) { unitMap.classList.add("empty-map"); unitMap.textContent = unitMap.getAttribute("aria-label") + " —"; return; }
+      var layer = L.geoJSON(shown, {
+        style: function (f) { return { color: "#344054", weight: 1, fillColor: colour(f.properties.open), fillOpacity: 0.55 }; },
+        onEachFeature: function (f, l) {
+          l.bindTooltip(f.properties.name + ": " + f.properties.open + " " + unitMap.dataset.open + ", " + f.properties.overdue + " " + unitMap.dataset.overdue, { sticky: true });
+          if (!f.properties.is_unit) { l.on("click", function () { window.location.href = "/dashboard/" + f.properties.code + window.location.search; }); }
+        }
+      }).addTo(um);
+      if (unit.length && children.length) { L.geoJSON(unit, { style: { color: "#101828", weight: 2, fill: false } }).addTo(um); }
+      um.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      unitMap.dataset.ready = String(shown.length);
+    });
+  }
+})();
