@@ -80,3 +80,24 @@ RATE_HELP = {
     "on_time_closure": N_("Closed cases resolved within their deadline"),
     "satisfaction": N_("Ratings of 4 or 5 stars, of all ratings"),
 }
+OUTCOME = {
+    "met": N_("Met them"),
+    "not_home": N_("Nobody home"),
+    "refused": N_("They declined the visit"),
+}
+FLAG = {
+    "lives_alone": N_("Lives alone"),
+    "disability": N_("Disability"),
+    "low_income": N_("Low income (dibao)"),
+    "needs_assistance": N_("Needs assistance"),
+}
+BAND = {
+    "overdue": N_("Overdue"),
+    "today": N_("Due today"),
+    "upcoming": N_("Coming up"),
+}
+PURPOSE = {
+    "visit": N_("Visit"),
+    "case": N_("Case"),
+    "registry": N_("Registry"),
+}

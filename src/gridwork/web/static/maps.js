@@ -64,6 +64,27 @@
     L.circleMarker(here, { radius: 9, color: "#b42318", fillColor: "#f04438", fillOpacity: 0.9 }).addTo(m);
   }
 
+  // A worker's visits: numbered stops joined in walking order.
+  var visitMap = document.getElementById("visit-map");
+  if (visitMap && window.L) {
+    var lats = JSON.parse(visitMap.dataset.stops), lngs = JSON.parse(visitMap.dataset.lngs);
+    var stops = [];
+    lats.forEach(function (la, i) { if (la !== null && lngs[i] !== null) stops.push([la, lngs[i], i + 1]); });
+    if (stops.length) {
+      var vm = baseMap(visitMap, { scrollWheelZoom: false });
+      window.gridworkMaps.visits = vm;
+      var path = L.polyline(stops.map(function (s) { return [s[0], s[1]]; }), { color: "#0b5cad", weight: 2, dashArray: "4 4" }).addTo(vm);
+      stops.forEach(function (s) {
+        L.marker([s[0], s[1]], { icon: L.divIcon({ className: "stop-icon", html: String(s[2]), iconSize: [24, 24] }) })
+          .on("click", function () { var el = document.querySelectorAll(".visit")[s[2] - 1]; if (el) el.scrollIntoView({ behavior: "smooth" }); })
+          .addTo(vm);
+      });
+      vm.fitBounds(path.getBounds(), { padding: [16, 16], maxZoom: 18 });
+    } else {
+      visitMap.remove();
+    }
+  }
+
   // A unit's children, coloured by their open cases.
   var unitMap = document.getElementById("unit-map");
   if (unitMap && window.L) {
