@@ -15,6 +15,8 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from shapely.geometry import shape
 
+from tests.browser.accessibility import check_accessible
+
 GRID1 = "520115007005001"
 WORKER_PHONE = {"width": 375, "height": 740}
 WORDS = {
@@ -108,6 +110,7 @@ def test_a_case_from_report_to_rating(
     page = resident.new_page()
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", language)
+    check_accessible(page)
     page.screenshot(path=shots / "01-home.png", full_page=True)
     page.goto("/report")
     page.select_option("#category", "road")
@@ -128,11 +131,13 @@ def test_a_case_from_report_to_rating(
     page.set_input_files(
         "#photo", files=[{"name": "road.jpg", "mimeType": "image/jpeg", "buffer": a_photo()}]
     )
+    check_accessible(page)
     page.screenshot(path=shots / "02-report-form.png", full_page=True)
     page.get_by_role("button", name=words["send"]).click()
     expect(page).to_have_url(re.compile(r"/track/[A-Z0-9]+"))
     reference = page.url.split("/track/")[1].split("?")[0]
     expect(page.locator(".code")).to_contain_text(reference)
+    check_accessible(page)
     page.screenshot(path=shots / "03-received.png", full_page=True)
     photo_url = page.locator("img.thumb").first.get_attribute("src")
     assert photo_url is not None
@@ -144,6 +149,7 @@ def test_a_case_from_report_to_rating(
     desk = staff.new_page()
     sign_in(desk, "staff", language)
     expect(desk).to_have_url(re.compile("/desk"))
+    check_accessible(desk)
     desk.screenshot(path=shots / "04-desk.png", full_page=True)
     desk.get_by_role("link", name=re.compile(reference)).click()
     desk.locator("#act-accept button").click()
@@ -151,6 +157,7 @@ def test_a_case_from_report_to_rating(
     desk.select_option("#assignee-dispatch", "worker1")
     desk.locator("#act-dispatch button").click()
     expect(desk.locator(".alert.ok")).to_be_visible()
+    check_accessible(desk)
     desk.screenshot(path=shots / "05-dispatched.png", full_page=True)
 
     # 3. The worker, on a phone, starts and resolves it with a note and a photo.
@@ -160,6 +167,7 @@ def test_a_case_from_report_to_rating(
     phone = worker.new_page()
     sign_in(phone, "worker1", language)
     expect(phone).to_have_url(re.compile("/work"))
+    check_accessible(phone)
     phone.screenshot(path=shots / "06-worker-cases.png", full_page=True)
     phone.get_by_role("link", name=re.compile(reference)).click()
     phone.get_by_role("button", name=words["start"]).click()
@@ -169,6 +177,7 @@ def test_a_case_from_report_to_rating(
         "#photo-resolve",
         files=[{"name": "done.jpg", "mimeType": "image/jpeg", "buffer": a_photo()}],
     )
+    check_accessible(phone)
     phone.screenshot(path=shots / "07-worker-resolve.png", full_page=True)
     phone.locator("#act-resolve button").click()
     expect(phone.locator(".alert.ok")).to_be_visible()
@@ -189,6 +198,7 @@ def test_a_case_from_report_to_rating(
     page.fill("#comment", "修得很快 / quick")
     page.get_by_role("button", name=words["rate"]).click()
     expect(page.locator(".alert.ok").first).to_be_visible()
+    check_accessible(page)
     page.screenshot(path=shots / "08-rated.png", full_page=True)
 
     # 6. The administrator's dashboard counts it, and its CSV says the same.
@@ -196,6 +206,7 @@ def test_a_case_from_report_to_rating(
     admin_page.goto("/dashboard/520115007005?days=7")
     admin_page.wait_for_selector("#unit-map[data-ready]")
     admin_page.wait_for_selector("#trend-chart svg")
+    check_accessible(admin_page)
     admin_page.screenshot(path=shots / "09-dashboard-community.png", full_page=True)
     admin_page.locator("table.data").first.get_by_role(
         "link", name=re.compile("金元第一网格")
@@ -208,6 +219,7 @@ def test_a_case_from_report_to_rating(
     assert rows[1].split(",")[6] == str(before + 1)
     admin_page.goto("/dashboard/520115?days=30")
     admin_page.wait_for_selector("#unit-map[data-ready]")
+    check_accessible(admin_page)
     admin_page.screenshot(path=shots / "10-dashboard-district.png", full_page=True)
     for context in (admin, resident, staff, worker):
         context.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser.accessibility import check_accessible
 from tests.browser.test_journeys import WORKER_PHONE, new_context, sign_in
 
 WORDS = {
@@ -36,6 +37,7 @@ def test_a_worker_logs_a_due_visit_and_a_need_becomes_a_case(
     before = int(page.locator("h1 .count").inner_text())
     assert before > 0
     page.wait_for_selector("#visit-map .stop-icon")
+    check_accessible(page)
     page.screenshot(path=shots / "11-visits.png", full_page=True)
     first = page.locator(".visit").first
     first.locator("summary").click()
@@ -63,10 +65,12 @@ def test_staff_read_the_registry_and_see_who_read_a_record(
     page.goto("/registry?flag=lives_alone")
     rows = page.locator("table.data tbody tr")
     expect(rows.first).to_be_visible()
+    check_accessible(page)
     page.screenshot(path=shots / "12-registry.png", full_page=True)
     rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name=WORDS[language]["who"])).to_be_visible()
     readers = page.locator("table.data tbody tr")
     expect(readers.filter(has_text="staff").first).to_be_visible()  # this very read is logged
+    check_accessible(page)
     page.screenshot(path=shots / "13-resident.png", full_page=True)
     context.close()

@@ -176,3 +176,80 @@ def test_no_open311_form_answers_5xx(
         ]
     for answer in answers:
         assert answer.status_code < 500, (answer.request.url, answer.text[:300])
+
+
+page_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
+page_forms = st.dictionaries(
+    st.sampled_from(
+        [
+            "category",
+            "description",
+            "lat",
+            "lng",
+            "address",
+            "name",
+            "phone",
+            "idempotency",
+            "attribute[blocking]",
+            "attribute[when][]",
+            "reference",
+            "secret",
+            "rating",
+            "comment",
+            "action",
+            "note",
+            "assignee",
+            "next",
+            "resident_id",
+            "outcome",
+            "need",
+            "need_category",
+            "username",
+            "password",
+        ]
+    ),
+    st.one_of(
+        page_text,
+        st.sampled_from(["road", "26.6531", "106.6304", "nan", "1e308", "5", "accept", "met"]),
+    ),
+    max_size=10,
+)
+PAGE_POSTS = ["/report", "/track", "/track/GW-AAAA-AAAA/rate", "/cases/1/act", "/visits", "/signin"]
+PAGE_GETS = [
+    "/cases",
+    "/work",
+    "/desk",
+    "/visits",
+    "/registry",
+    "/dashboard/520115007005",
+    "/dashboard/520115/export.csv",
+    "/report/questions",
+]
+
+
+@given(
+    form=page_forms, query=page_forms, target=st.sampled_from(PAGE_POSTS), signed_in=st.booleans()
+)
+@settings(
+    max_examples=int(os.environ.get("GRIDWORK_FUZZ_EXAMPLES", "30")) * 4,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_page_answers_5xx(
+    live: tuple[str, dict[str, str], str],
+    form: dict[str, str],
+    query: dict[str, str],
+    target: str,
+    signed_in: bool,
+) -> None:
+    """Hostile forms and query strings on the web pages, anonymous and as community staff
+    (whose session cookie the pages read): errors are pages in words, never a 5xx."""
+    base, tokens, _key = live
+    cookies = {"gridwork_session": tokens["staff"]} if signed_in else {}
+    with httpx.Client(base_url=base, timeout=30, cookies=cookies) as client:
+        answers = [client.post(target, data=form)]
+        answers += [client.get(path, params=query) for path in PAGE_GETS]
+    for answer in answers:
+        assert answer.status_code < 500, (answer.request.url, answer.text[:300])
+        if answer.status_code >= 400 and "csv" not in str(answer.request.url):
+            assert answer.headers["content-type"].startswith("text/html")
