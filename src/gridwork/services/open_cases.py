@@ -68,3 +68,19 @@ def open_cases_by_child(conn: Connection, actor: Actor, code: str) -> list[dict[
             },
         )
     return rows
+
+
+def open_cases_by_status(conn: Connection, actor: Actor, code: str) -> dict[str, int]:
+    """How many of the unit's open cases are in each open state (every open state listed)."""
+    unit_in_scope(conn, actor, code)
+    counts = dict.fromkeys(sorted(s.value for s in OPEN_STATUSES), 0)
+    for status, number in conn.execute(
+        select(cases.c.status, func.count())
+        .where(
+            in_subtree(cases.c.area_code, code),
+            cases.c.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .group_by(cases.c.status)
+    ).all():
+        counts[status] = int(number)
+    return counts

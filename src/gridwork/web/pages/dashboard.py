@@ -18,7 +18,7 @@ from gridwork.services.cases import list_cases_for
 from gridwork.services.categories import list_categories
 from gridwork.services.clock import utcnow
 from gridwork.services.geometry_read import area_geometry_for
-from gridwork.services.open_cases import open_cases_by_child
+from gridwork.services.open_cases import open_cases_by_child, open_cases_by_status
 from gridwork.services.paging import PageRequest
 from gridwork.services.stats import unit_stats
 from gridwork.web.deps import DbDep, MaybeActorDep
@@ -87,6 +87,7 @@ def dashboard(
         )
         names = {c["code"]: c for c in list_categories(conn)}
         ancestors = _ancestors(conn, actor, code)
+        by_status = open_cases_by_status(conn, actor, code)
     return pages.render(
         request,
         "dashboard.html",
@@ -97,6 +98,7 @@ def dashboard(
         escalated=escalated,
         category_names=names,
         ancestors=ancestors,
+        by_status=by_status,
         **figures,
     )
 

@@ -1,5 +1,5 @@
-// The dashboard's trend: cases received, closed and escalated, with the response and
-// satisfaction rates on a second axis.
+// The dashboard's trend: cases received, closed and escalated, with the four rates on a
+// second axis.
 (function () {
   "use strict";
   var el = document.getElementById("trend-chart");
@@ -12,7 +12,7 @@
     animation: false,
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
-    grid: { left: 40, right: 48, top: 36, bottom: 28 },
+    grid: { left: 40, right: 48, top: 60, bottom: 28 },
     xAxis: { type: "category", data: d.points },
     yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
     series: [
@@ -20,6 +20,8 @@
       { name: d.labels.closed, type: "bar", data: d.closed, itemStyle: { color: "#32d583" } },
       { name: d.labels.escalated, type: "bar", data: d.escalated, itemStyle: { color: "#f79009" } },
       { name: d.labels.response, type: "line", yAxisIndex: 1, connectNulls: true, data: d.response.map(pct), itemStyle: { color: "#1d2939" } },
+      { name: d.labels.resolution, type: "line", yAxisIndex: 1, connectNulls: true, data: d.resolution.map(pct), itemStyle: { color: "#12b76a" }, lineStyle: { type: "dashed" } },
+      { name: d.labels.on_time_closure, type: "line", yAxisIndex: 1, connectNulls: true, data: d.on_time_closure.map(pct), itemStyle: { color: "#f04438" }, lineStyle: { type: "dotted" } },
       { name: d.labels.satisfaction, type: "line", yAxisIndex: 1, connectNulls: true, data: d.satisfaction.map(pct), itemStyle: { color: "#7a5af8" } }
     ]
   });
