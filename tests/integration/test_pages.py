@@ -194,9 +194,7 @@ def test_dashboard_shows_and_exports_the_units_figures(
     )
     page = client.get(f"/dashboard/{JINYUAN}?days=7")
     assert page.status_code == 200 and 'id="received">3<' in page.text
-    submitted = (
-        f'status=submitted"><span class="badge s-submitted">待受理</span> <strong>3</strong>'
-    )
+    submitted = 'status=submitted"><span class="badge s-submitted">待受理</span> <strong>3</strong>'
     assert submitted in page.text
     exported = client.get(f"/dashboard/{JINYUAN}/export.csv?days=7")
     assert exported.headers["content-type"].startswith("text/csv")
