@@ -36,6 +36,7 @@ from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
 from gridwork.web.pages import cases as case_pages
 from gridwork.web.pages import dashboard as dashboard_pages
+from gridwork.web.pages import emergencies as emergency_pages
 from gridwork.web.pages import people as people_pages
 from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import signin as signin_pages
@@ -96,7 +97,14 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(resident.router)
     app.include_router(open311_router)
     app.state.pages = Pages(settings)
-    for pages_module in (signin_pages, resident_pages, case_pages, people_pages, dashboard_pages):
+    for pages_module in (
+        signin_pages,
+        resident_pages,
+        case_pages,
+        people_pages,
+        emergency_pages,
+        dashboard_pages,
+    ):
         app.include_router(pages_module.router)
     mount_assets(app, settings)
 

@@ -101,3 +101,34 @@ PURPOSE = {
     "case": N_("Case"),
     "registry": N_("Registry"),
 }
+KIND = {
+    "flood": N_("Flood"),
+    "fire": N_("Fire"),
+    "epidemic": N_("Epidemic"),
+    "heat_wave": N_("Heat wave"),
+    "earthquake": N_("Earthquake"),
+    "other": N_("Other emergency"),
+}
+CHECK = {
+    "open": N_("To check"),
+    "safe": N_("Safe"),
+    "needs_help": N_("Needs help"),
+    "unreachable": N_("Unreachable"),
+    "withdrawn": N_("Withdrawn"),
+}
+PRIORITY = {
+    1: N_("Aged 80+ living alone"),
+    2: N_("Disability"),
+    3: N_("Needs assistance"),
+    4: N_("Aged 60+ living alone"),
+    9: N_("Welfare check"),
+}
+EMERGENCY_STATUS = {"active": N_("Active"), "ended": N_("Ended")}
+EMERGENCY_LOG = {
+    "declare": N_("Declared"),
+    "widen": N_("Widened"),
+    "narrow": N_("Narrowed"),
+    "reassign": N_("Tasks reassigned"),
+    "end": N_("Ended"),
+    "ended": N_("Ended"),
+}

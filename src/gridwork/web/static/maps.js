@@ -85,6 +85,29 @@
     }
   }
 
+  // An emergency's units, coloured by the share of households checked.
+  var emergencyMap = document.getElementById("emergency-map");
+  if (emergencyMap && window.L) {
+    var em = baseMap(emergencyMap, { scrollWheelZoom: false });
+    window.gridworkMaps.emergency = em;
+    function share(p) { return p.total ? p.done / p.total : 1; }
+    function shade(x) { return x >= 1 ? "#12b76a" : x >= 0.75 ? "#fdd835" : x >= 0.25 ? "#f79009" : "#b42318"; }
+    fetch(emergencyMap.dataset.src).then(function (r) { return r.ok ? r.json() : { features: [] }; }).then(function (data) {
+      var children = data.features.filter(function (f) { return !f.properties.is_unit; });
+      var shown = children.length ? children : data.features;
+      if (!shown.length) { emergencyMap.classList.add("empty-map"); emergencyMap.textContent = "—"; return; }
+      var layer = L.geoJSON(shown, {
+        style: function (f) { return { color: "#344054", weight: 1, fillColor: shade(share(f.properties)), fillOpacity: 0.6 }; },
+        onEachFeature: function (f, l) {
+          l.bindTooltip(f.properties.name + ": " + f.properties.done + "/" + f.properties.total + " " + emergencyMap.dataset.done, { sticky: true });
+          if (!f.properties.is_unit) { l.on("click", function () { window.location.search = "?area=" + f.properties.code; }); }
+        }
+      }).addTo(em);
+      em.fitBounds(layer.getBounds(), { padding: [8, 8] });
+      emergencyMap.dataset.ready = String(shown.length);
+    });
+  }
+
   // A unit's children, coloured by their open cases.
   var unitMap = document.getElementById("unit-map");
   if (unitMap && window.L) {

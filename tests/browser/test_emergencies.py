@@ -1,0 +1,75 @@
+"""An emergency in a real browser: staff declare it over the community, a worker records
+welfare checks on a phone, the board and its map show the progress, and ending it gives the
+after-action report (printed to PDF by Chromium, as a user's "save as PDF" would)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.accessibility import check_accessible
+from tests.browser.test_journeys import WORKER_PHONE, new_context, sign_in
+
+JINYUAN = "520115007005"
+WORDS = {
+    "zh-CN": {"declare": "启动", "safe": "平安", "needs": "需要帮助", "end": "结束应急响应"},
+    "en": {"declare": "Declare", "safe": "Safe", "needs": "Needs help", "end": "End the emergency"},
+}
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_an_emergency_from_declaration_to_report(
+    browser: Browser, served: str, artifacts: Path, language: str
+) -> None:
+    words = WORDS[language]
+    shots = artifacts / language
+    shots.mkdir(exist_ok=True)
+    staff = new_context(browser, served, language, viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    sign_in(desk, "staff", language)
+    desk.goto("/emergencies")
+    desk.select_option("#kind", "flood")
+    desk.fill("#area_codes", JINYUAN)
+    desk.get_by_role("button", name=words["declare"], exact=True).click()
+    expect(desk).to_have_url(re.compile(r"/emergencies/\d+"))
+    ref = re.findall(r"/emergencies/(\d+)", desk.url)[0]
+    total = int(desk.locator("#checked").inner_text().split("/")[1])
+    assert total > 0
+
+    worker = new_context(
+        browser, served, language, viewport=WORKER_PHONE, is_mobile=True, has_touch=True
+    )
+    phone = worker.new_page()
+    sign_in(phone, "worker1", language)
+    phone.goto(f"/emergencies/{ref}/tasks")
+    first, second = phone.locator(".visit").nth(0), phone.locator(".visit").nth(1)
+    check_accessible(phone)
+    phone.screenshot(path=shots / "14-emergency-checks.png", full_page=True)
+    first.get_by_role("button", name=words["safe"], exact=True).click()
+    expect(phone.locator(".alert.ok")).to_be_visible()
+    second = phone.locator(".visit").nth(1)
+    second.locator("summary").click()
+    second.locator("input[name=need]").fill("需要饮用水 / drinking water")
+    second.get_by_role("button", name=words["needs"], exact=True).click()
+    expect(phone.locator(".alert.ok")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= WORKER_PHONE["width"]
+
+    desk.goto(f"/emergencies/{ref}")
+    expect(desk.locator("#checked")).to_have_text(f"2 / {total}")
+    expect(desk.locator("#needs")).to_have_text("1")
+    desk.wait_for_selector("#emergency-map[data-ready]")
+    check_accessible(desk)
+    desk.screenshot(path=shots / "15-emergency-board.png", full_page=True)
+    desk.get_by_role("button", name=words["end"]).click()
+    expect(desk).to_have_url(re.compile(rf"/emergencies/{ref}/report"))
+    check_accessible(desk)
+    desk.screenshot(path=shots / "16-emergency-report.png", full_page=True)
+    desk.emulate_media(media="print")
+    pdf = shots / "16-emergency-report.pdf"
+    desk.pdf(path=pdf, format="A4")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    for context in (staff, worker):
+        context.close()
