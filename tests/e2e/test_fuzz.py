@@ -214,7 +214,18 @@ page_forms = st.dictionaries(
     ),
     max_size=10,
 )
-PAGE_POSTS = ["/report", "/track", "/track/GW-AAAA-AAAA/rate", "/cases/1/act", "/visits", "/signin"]
+PAGE_POSTS = [
+    "/report",
+    "/track",
+    "/track/GW-AAAA-AAAA/rate",
+    "/cases/1/act",
+    "/visits",
+    "/signin",
+    "/emergencies",
+    "/emergencies/1/tasks/1",
+    "/safe/code",
+    "/safe/verify",
+]
 PAGE_GETS = [
     "/cases",
     "/work",
@@ -224,6 +235,9 @@ PAGE_GETS = [
     "/dashboard/520115007005",
     "/dashboard/520115/export.csv",
     "/report/questions",
+    "/emergencies",
+    "/emergencies/1",
+    "/safe/H-AAAA",
 ]
 
 

@@ -8,8 +8,9 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
-from tests.factories import JINYUAN, PASSWORD, make_user
+from tests.factories import GRID1, JINYUAN, PASSWORD, household, make_user, resident
 from tests.integration.test_emergencies import world
+from tests.integration.test_resident_access import Outbox
 
 
 def sign_in(client: TestClient, username: str) -> None:
@@ -68,3 +69,52 @@ def test_an_emergency_through_its_pages(conn: Connection, client: TestClient) ->
     assert client.get(f"/emergencies/{ref}").status_code == 404
     assert client.get(f"/emergencies/{ref}/report").status_code == 404
     assert "您的区域没有应急事件" in client.get("/emergencies").text
+
+
+def test_a_household_answers_for_itself_with_a_code(conn: Connection, client: TestClient) -> None:
+    outbox = Outbox()
+    client.app.state.otp_sender = outbox  # type: ignore[attr-defined]
+    users = world(conn, client)
+    home = household(client, users["staff"], grid=GRID1, address="金元路99号")
+    resident(client, users["staff"], home["id"], name="自报户", phone="13800009999")
+    declared = client.post(
+        "/api/v1/emergencies",
+        json={"kind": "flood", "area_codes": [JINYUAN]},
+        headers=users["staff"],
+    )
+    ref = declared.json()["id"]
+
+    wrong_phone = client.post(
+        "/safe/code", data={"reference": home["reference"], "phone": "13900000000"}
+    )
+    assert wrong_phone.status_code == 200 and outbox.sent == []  # same page, no code
+    sent = client.post("/safe/code", data={"reference": home["reference"], "phone": "13800009999"})
+    assert sent.status_code == 200 and len(outbox.sent) == 1
+    bad = client.post(
+        "/safe/verify",
+        data={"reference": home["reference"], "phone": "13800009999", "code": "000000"},
+    )
+    assert bad.status_code == 401
+    good = client.post(
+        "/safe/verify",
+        data={"reference": home["reference"], "phone": "13800009999", "code": outbox.code()},
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    page = client.get(good.headers["location"])
+    assert "我家平安" in page.text
+    helped = client.post(
+        f"/safe/{home['reference']}",
+        data={"outcome": "needs_help", "need": "家里进水，老人行动不便"},
+    )
+    assert helped.status_code == 200 and "紧急事件" in helped.text
+    board = client.get(f"/api/v1/emergencies/{ref}/board?area={JINYUAN}", headers=users["staff"])
+    assert board.json()["needs_help"] == 1 and board.json()["done"] == 1
+    safe = client.post(f"/safe/{home['reference']}", data={"outcome": "safe"})
+    assert safe.status_code == 200
+    board = client.get(f"/api/v1/emergencies/{ref}/board?area={JINYUAN}", headers=users["staff"])
+    assert (
+        board.json()["needs_help"] == 0 and board.json()["safe"] == 1 and board.json()["done"] == 1
+    )
+    client.cookies.clear()
+    assert client.get(f"/safe/{home['reference']}", follow_redirects=False).status_code == 303

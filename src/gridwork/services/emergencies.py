@@ -494,6 +494,34 @@ def record_outcome(
     except ValueError:
         names = ", ".join(o.value for o in Outcome)
         raise InvalidInput(f"outcome is one of {names}", field="outcome") from None
+    case_id = settle_task(
+        conn,
+        emergency,
+        task,
+        found,
+        need,
+        actor=actor,
+        label=actor.username,
+        secret_key=secret_key,
+        now=now,
+    )
+    return {"id": task["id"], "status": found.value, "case_id": case_id, "done_at": now}
+
+
+def settle_task(
+    conn: Connection,
+    emergency: RowMapping,
+    task: RowMapping,
+    found: Outcome,
+    need: str | None,
+    *,
+    actor: Actor | None,
+    label: str,
+    secret_key: str,
+    now: datetime,
+) -> int | None:
+    """Record what a check found (by a worker, or by the household itself): a need becomes
+    an urgent case, and the board's counters move. Returns the case id, if any."""
     if task["status"] == "withdrawn":
         raise Conflict("this task was withdrawn when the emergency was narrowed")
     text = (need or "").strip() or None
@@ -501,7 +529,7 @@ def record_outcome(
         raise InvalidInput("say what help is needed (need)", field="need")
     if found is not Outcome.NEEDS_HELP and text is not None:
         raise InvalidInput("a need goes with needs_help", field="need")
-    case_id = task["case_id"]
+    case_id: int | None = task["case_id"]
     if text is not None and case_id is None:
         home = conn.execute(
             select(households.c.address).where(households.c.id == task["household_id"])
@@ -513,7 +541,7 @@ def record_outcome(
                 category=NEED_CATEGORY,
                 description=f"[{emergency['kind']} #{emergency['id']}] {text}",
                 area_code=task["grid_code"],
-                channel="patrol",
+                channel="patrol" if actor is not None else "web",
                 address=home,
             ),
             secret_key=secret_key,
@@ -528,10 +556,10 @@ def record_outcome(
     conn.execute(
         update(emergency_tasks)
         .where(emergency_tasks.c.id == task["id"])
-        .values(status=found.value, need=text, case_id=case_id, done_at=now, done_by=actor.username)
+        .values(status=found.value, need=text, case_id=case_id, done_at=now, done_by=label)
     )
     _add_counts(conn, emergency["id"], _with_ancestors({task["grid_code"]: delta}))
-    return {"id": task["id"], "status": found.value, "case_id": case_id, "done_at": now}
+    return case_id
 
 
 def reassign(

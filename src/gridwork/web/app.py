@@ -39,6 +39,7 @@ from gridwork.web.pages import dashboard as dashboard_pages
 from gridwork.web.pages import emergencies as emergency_pages
 from gridwork.web.pages import people as people_pages
 from gridwork.web.pages import resident as resident_pages
+from gridwork.web.pages import safe as safe_pages
 from gridwork.web.pages import signin as signin_pages
 from gridwork.web.pages.assets import mount_assets
 from gridwork.web.pages.templating import Pages
@@ -103,6 +104,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         case_pages,
         people_pages,
         emergency_pages,
+        safe_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)

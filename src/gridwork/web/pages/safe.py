@@ -1,0 +1,196 @@
+"""The public "are you safe?" page: a household answers for itself during an emergency, after
+a one-time code sent to a phone on its record."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from gridwork.domain.errors import GridworkError, NotAuthenticated
+from gridwork.domain.people import clean_phone
+from gridwork.services import resident_auth
+from gridwork.services.emergency_self import (
+    answer_for_household,
+    household_checks,
+    request_household_code,
+)
+from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep, client_ip
+from gridwork.web.errors import status_for
+from gridwork.web.pages.common import PagesDep
+
+router = APIRouter(include_in_schema=False)
+TOKEN_COOKIE = "gridwork_resident"
+Reference = Annotated[str, Form(max_length=20)]
+Phone = Annotated[str, Form(max_length=30)]
+
+
+@router.get("/safe")
+def start(request: Request, pages: PagesDep, actor: MaybeActorDep) -> Response:
+    return pages.render(request, "safe.html", actor, step="start", form={})
+
+
+@router.post("/safe/code")
+def send_code(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    guard: GuardDep,
+    reference: Reference = "",
+    phone: Phone = "",
+) -> Response:
+    """Send a code if the phone is on the household's record; the page says the same either
+    way, so nobody learns who lives where."""
+    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
+    form = {"reference": reference.strip().upper(), "phone": phone}
+    try:
+        guard.check(account, ip)
+        guard.failed(account, ip)  # every code sent counts against the limits
+        with db.transaction(write=True) as conn:
+            request_household_code(
+                conn,
+                reference,
+                phone,
+                secret_key=settings.secret_key,
+                sender=request.app.state.otp_sender,
+            )
+    except GridworkError as error:
+        return pages.render(
+            request,
+            "safe.html",
+            actor,
+            status_code=status_for(error),
+            step="start",
+            form=form,
+            error=error,
+        )
+    return pages.render(request, "safe.html", actor, step="code", form=form)
+
+
+@router.post("/safe/verify")
+def verify(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    guard: GuardDep,
+    reference: Reference = "",
+    phone: Phone = "",
+    code: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
+    form = {"reference": reference.strip().upper(), "phone": phone}
+    try:
+        guard.check(account, ip)
+        with db.transaction(write=True) as conn:
+            signed = resident_auth.sign_in(conn, phone, code, secret_key=settings.secret_key)
+        if signed is None:
+            guard.failed(account, ip)
+            raise NotAuthenticated("the code is wrong or has expired; ask for a new one")
+    except GridworkError as error:
+        return pages.render(
+            request,
+            "safe.html",
+            actor,
+            status_code=status_for(error),
+            step="code",
+            form=form,
+            error=error,
+        )
+    guard.succeeded(account)
+    token, seconds = signed
+    response = RedirectResponse(f"/safe/{form['reference']}", status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        max_age=seconds,
+        httponly=True,
+        samesite="strict",
+        secure=settings.env == "prod",
+        path="/safe",
+    )
+    return response
+
+
+def _phone(request: Request, db: DbDep, settings: SettingsDep) -> str | None:
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        return None
+    try:
+        with db.transaction() as conn:
+            return resident_auth.phone_from_token(conn, token, secret_key=settings.secret_key)
+    except NotAuthenticated:
+        return None
+
+
+@router.get("/safe/{reference}")
+def checks(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    reference: str,
+    done: str = "",
+) -> Response:
+    phone = _phone(request, db, settings)
+    if phone is None:
+        return RedirectResponse("/safe", status_code=303)
+    with db.transaction() as conn:
+        found = household_checks(conn, reference, phone)
+    return pages.render(
+        request,
+        "safe.html",
+        actor,
+        step="answer",
+        reference=reference.upper(),
+        checks=found,
+        done=done[:20],
+        form={},
+    )
+
+
+@router.post("/safe/{reference}")
+def answer(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    reference: str,
+    outcome: Annotated[str, Form(max_length=20)] = "",
+    need: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """ "We are safe" or "we need help: …" for every active emergency checking on us."""
+    phone = _phone(request, db, settings)
+    if phone is None:
+        return RedirectResponse("/safe", status_code=303)
+    try:
+        with db.transaction(write=True) as conn:
+            answer_for_household(
+                conn,
+                reference,
+                phone,
+                outcome,
+                need if outcome == "needs_help" else None,
+                secret_key=settings.secret_key,
+            )
+    except GridworkError as error:
+        with db.transaction() as conn:
+            found = household_checks(conn, reference, phone)
+        return pages.render(
+            request,
+            "safe.html",
+            actor,
+            status_code=status_for(error),
+            step="answer",
+            reference=reference.upper(),
+            checks=found,
+            error=error,
+            form={"need": need},
+        )
+    return RedirectResponse(f"/safe/{reference.upper()}?done={outcome}", status_code=303)
