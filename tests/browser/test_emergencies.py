@@ -15,8 +15,24 @@ from tests.browser.test_journeys import WORKER_PHONE, new_context, sign_in
 
 JINYUAN = "520115007005"
 WORDS = {
-    "zh-CN": {"declare": "启动", "safe": "平安", "needs": "需要帮助", "end": "结束应急响应"},
-    "en": {"declare": "Declare", "safe": "Safe", "needs": "Needs help", "end": "End the emergency"},
+    "zh-CN": {
+        "declare": "启动",
+        "safe": "平安",
+        "needs": "需要帮助",
+        "end": "结束应急响应",
+        "add_depot": "添加物资点",
+        "add_stock": "入库",
+        "hand_out": "发放",
+    },
+    "en": {
+        "declare": "Declare",
+        "safe": "Safe",
+        "needs": "Needs help",
+        "end": "End the emergency",
+        "add_depot": "Add the depot",
+        "add_stock": "Add stock",
+        "hand_out": "Hand out",
+    },
 }
 
 
@@ -57,18 +73,36 @@ def test_an_emergency_from_declaration_to_report(
     expect(phone.locator(".alert.ok")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= WORKER_PHONE["width"]
 
+    # The desk keeps a depot: stock comes in, a delivery goes out, the shortage is flagged.
+    desk.goto(f"/supplies/{JINYUAN}")
+    desk.fill("#depot-name", f"金元应急仓库 {language}")
+    desk.get_by_role("button", name=words["add_depot"]).click()
+    depot = desk.locator("section.depot").last
+    depot.locator("select[name=kind]").select_option("water")
+    depot.locator("input[name=quantity]").fill("20")
+    depot.locator("input[name=threshold]").fill("10")
+    depot.get_by_role("button", name=words["add_stock"]).click()
+    depot = desk.locator("section.depot").last
+    depot.locator("select[name=kind]").select_option("water")
+    depot.locator("input[name=quantity]").fill("15")
+    depot.get_by_role("button", name=words["hand_out"]).click()
+    expect(desk.locator("section.depot").last.locator("td.late")).to_have_text("5")
+    check_accessible(desk)
+    desk.screenshot(path=shots / "15-supplies.png", full_page=True)
+
     desk.goto(f"/emergencies/{ref}")
+    expect(desk.locator("#supplies-h .badge")).to_be_visible()
     expect(desk.locator("#checked")).to_have_text(f"2 / {total}")
     expect(desk.locator("#needs")).to_have_text("1")
     desk.wait_for_selector("#emergency-map[data-ready]")
     check_accessible(desk)
-    desk.screenshot(path=shots / "15-emergency-board.png", full_page=True)
+    desk.screenshot(path=shots / "16-emergency-board.png", full_page=True)
     desk.get_by_role("button", name=words["end"]).click()
     expect(desk).to_have_url(re.compile(rf"/emergencies/{ref}/report"))
     check_accessible(desk)
-    desk.screenshot(path=shots / "16-emergency-report.png", full_page=True)
+    desk.screenshot(path=shots / "17-emergency-report.png", full_page=True)
     desk.emulate_media(media="print")
-    pdf = shots / "16-emergency-report.pdf"
+    pdf = shots / "17-emergency-report.pdf"
     desk.pdf(path=pdf, format="A4")
     assert pdf.read_bytes().startswith(b"%PDF")
     for context in (staff, worker):

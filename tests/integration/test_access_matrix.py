@@ -151,6 +151,28 @@ ENDPOINTS: list[Endpoint] = [
         roles=EMERGENCY_COMMANDERS,
     ),
     Endpoint("POST", "/api/v1/emergencies/{emergency}/end", roles=EMERGENCY_COMMANDERS),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/supplies", unit=JINYUAN),
+    Endpoint(
+        "POST",
+        "/api/v1/depots",
+        {"community_code": JINYUAN, "name": "应急仓库"},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/depots/{depot}/stock",
+        {"kind": "water", "add": 5},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/depots/{depot}/deliveries",
+        {"kind": "water", "quantity": 1},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
     Endpoint(
         "POST",
         "/api/v1/helpers/{helper}/households",
@@ -219,7 +241,15 @@ def world(conn: Connection, client: TestClient) -> dict[str, int]:
     emergency = client.post(
         "/api/v1/emergencies", json={"kind": "flood", "area_codes": [GRID1]}, headers=staff
     ).json()["id"]
+    depot = client.post(
+        "/api/v1/depots", json={"community_code": JINYUAN, "name": "金元应急仓库"}, headers=staff
+    ).json()["id"]
+    stocked = client.post(
+        f"/api/v1/depots/{depot}/stock", json={"kind": "water", "add": 10}, headers=staff
+    )
+    assert stocked.status_code == 200, stocked.text
     return {
+        "depot": depot,
         "case": case["id"],
         "household": home["id"],
         "resident": person["id"],
@@ -328,6 +358,7 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
         "{helper}": "{helper_id}",
         "{emergency}": "{emergency_id}",
         "{task}": "{task_id}",
+        "{depot}": "{depot_id}",
     }
     covered = set()
     for e in ENDPOINTS:

@@ -27,6 +27,7 @@ from gridwork.web.api import (
     resident,
     staffing,
     stats,
+    supplies,
     visits,
 )
 from gridwork.web.database import Database
@@ -41,6 +42,7 @@ from gridwork.web.pages import people as people_pages
 from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import safe as safe_pages
 from gridwork.web.pages import signin as signin_pages
+from gridwork.web.pages import supplies as supply_pages
 from gridwork.web.pages.assets import mount_assets
 from gridwork.web.pages.templating import Pages
 
@@ -93,6 +95,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         visits,
         helpers,
         emergencies,
+        supplies,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)
@@ -105,6 +108,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         people_pages,
         emergency_pages,
         safe_pages,
+        supply_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)

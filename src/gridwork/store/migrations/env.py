@@ -8,6 +8,7 @@ from gridwork.config import Settings
 from gridwork.store import (  # noqa: F401  (they register their tables)
     emergency_tables,
     people_tables,
+    supply_tables,
 )
 from gridwork.store.engine import make_engine
 from gridwork.store.tables import metadata

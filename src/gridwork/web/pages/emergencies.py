@@ -15,6 +15,7 @@ from gridwork.domain.errors import GridworkError, InvalidInput
 from gridwork.services import emergencies
 from gridwork.services.emergency_views import after_action, list_emergencies, may_command
 from gridwork.services.geometry_read import area_geometry_for
+from gridwork.services.supplies import supplies_under
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin
@@ -92,10 +93,12 @@ def _board_page(
     with db.transaction() as conn:
         summary = emergencies.report(conn, actor, ref)
         shown = emergencies.board(conn, actor, ref, area[:15] or None)
+        stock = supplies_under(conn, actor, shown["area"])
     return pages.render(
         request,
         "emergency.html",
         actor,
+        stock=stock,
         emergency=summary,
         board=shown,
         commander=may_command(actor, summary["area_codes"]),

@@ -132,3 +132,9 @@ EMERGENCY_LOG = {
     "end": N_("Ended"),
     "ended": N_("Ended"),
 }
+SUPPLY = {
+    "water": N_("Drinking water"),
+    "food": N_("Food"),
+    "medicine": N_("Medicine"),
+    "other": N_("Other supplies"),
+}
