@@ -47,6 +47,7 @@ def test_a_worker_logs_a_due_visit_and_a_need_becomes_a_case(
     first.locator("button[type=submit]").click()
     expect(page.locator(".alert.ok")).to_contain_text(WORDS[language]["logged"])
     assert int(page.locator("h1 .count").inner_text()) == before - 1
+    expect(page.locator("table.data tbody tr").first).to_contain_text("needs medicine")
     page.get_by_role("link", name=WORDS[language]["case"]).click()
     expect(page).to_have_url(re.compile(r"/cases/\d+"))
     expect(page.locator(".desc")).to_contain_text("needs medicine")

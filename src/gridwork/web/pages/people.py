@@ -16,6 +16,7 @@ from gridwork.services.categories import list_categories
 from gridwork.services.paging import PageRequest
 from gridwork.services.registry import get_resident, list_residents, resident_access_log
 from gridwork.services.registry_import import import_registry
+from gridwork.services.visit_log import my_recent_visits
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin
@@ -30,12 +31,14 @@ def _due_page(
 ) -> Response:
     with db.transaction(write=True) as conn:  # the listing names people: audited
         plan = visits.due_visits(conn, actor, key=settings.secret_key, horizon_days=7)
+        done = my_recent_visits(conn, actor, key=settings.secret_key)
         categories = list_categories(conn)
     return pages.render(
         request,
         "visits.html",
         actor,
         plan=plan,
+        logged=done,
         outcomes=[o.value for o in Outcome],
         categories=categories,
         **extra,
