@@ -101,9 +101,39 @@ def test_an_emergency_from_declaration_to_report(
     expect(desk).to_have_url(re.compile(rf"/emergencies/{ref}/report"))
     check_accessible(desk)
     desk.screenshot(path=shots / "17-emergency-report.png", full_page=True)
+    service = desk.locator("form.check-form").first
+    service.locator("input[name=note]").fill("暴雨中逐户排查 / checked door to door in the storm")
+    service.get_by_role("button").click()
+    expect(desk.locator(".alert.ok")).to_be_visible()
+    expect(desk.locator("table.data").nth(1)).to_contain_text("checked door to door")
     desk.emulate_media(media="print")
     pdf = shots / "17-emergency-report.pdf"
     desk.pdf(path=pdf, format="A4")
     assert pdf.read_bytes().startswith(b"%PDF")
     for context in (staff, worker):
         context.close()
+
+
+def test_an_emergency_over_an_area_drawn_on_the_map(
+    browser: Browser, served: str, artifacts: Path
+) -> None:
+    context = new_context(browser, served, "zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, "district", "zh-CN")
+    page.goto("/emergencies")
+    page.select_option("#kind", "heat_wave")
+    page.wait_for_function("window.gridworkMaps && window.gridworkMaps.draw")
+    page.locator("#draw-map").scroll_into_view_if_needed()
+    box = page.locator("#draw-map").bounding_box()
+    assert box is not None
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in ((-90, -70), (90, -70), (90, 70), (-90, 70)):
+        page.mouse.click(middle_x + dx, middle_y + dy)
+    assert page.input_value("#polygon").startswith('{"type":"Polygon"')
+    check_accessible(page)
+    page.screenshot(path=artifacts / "zh-CN" / "18-emergency-drawn.png", full_page=True)
+    page.get_by_role("button", name="启动", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/emergencies/\d+"))
+    total = int(page.locator("#checked").inner_text().split("/")[1])
+    assert total > 0
+    context.close()

@@ -206,11 +206,29 @@ page_forms = st.dictionaries(
             "need_category",
             "username",
             "password",
+            "polygon",
+            "kind",
+            "area_codes",
         ]
     ),
     st.one_of(
         page_text,
-        st.sampled_from(["road", "26.6531", "106.6304", "nan", "1e308", "5", "accept", "met"]),
+        st.sampled_from(
+            [
+                "road",
+                "26.6531",
+                "106.6304",
+                "nan",
+                "1e308",
+                "5",
+                "accept",
+                "met",
+                "flood",
+                "520115007005",
+                '{"type":"Polygon","coordinates":[[[106.62,26.64],[106.64,26.64],[106.64,26.66]]]}',
+                "[" * 5000 + "]" * 5000,
+            ]
+        ),
     ),
     max_size=10,
 )

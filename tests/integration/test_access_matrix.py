@@ -150,6 +150,13 @@ ENDPOINTS: list[Endpoint] = [
         {"task_ids": ["{task}"], "assignee": "matrixstaff"},
         roles=EMERGENCY_COMMANDERS,
     ),
+    Endpoint("GET", "/api/v1/emergencies/{emergency}/service"),
+    Endpoint(
+        "POST",
+        "/api/v1/emergencies/{emergency}/commendations",
+        {"username": "matrixstaff", "note": "逐户排查"},
+        roles=EMERGENCY_COMMANDERS,
+    ),
     Endpoint("POST", "/api/v1/emergencies/{emergency}/end", roles=EMERGENCY_COMMANDERS),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/supplies", unit=JINYUAN),
     Endpoint(
@@ -248,6 +255,11 @@ def world(conn: Connection, client: TestClient) -> dict[str, int]:
         f"/api/v1/depots/{depot}/stock", json={"kind": "water", "add": 10}, headers=staff
     )
     assert stocked.status_code == 200, stocked.text
+    task = first_task(conn, emergency)
+    checked = client.post(
+        f"/api/v1/emergencies/{emergency}/tasks/{task}", json={"outcome": "safe"}, headers=staff
+    )
+    assert checked.status_code == 200, checked.text  # so there is service to commend
     return {
         "depot": depot,
         "case": case["id"],

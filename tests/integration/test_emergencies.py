@@ -10,7 +10,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 
 from gridwork.store.emergency_tables import emergency_tasks
-from tests.factories import ALONE, GRID1, GRID2, JINYUAN, household, load_world, login, resident
+from tests.factories import (
+    ALONE,
+    GRID1,
+    GRID2,
+    JINYUAN,
+    feature,
+    household,
+    jinyuan_world,
+    load_world,
+    login,
+    resident,
+    square,
+)
 
 YEAR = datetime.now(UTC).year
 
@@ -175,3 +187,87 @@ def test_who_may_declare(conn: Connection, client: TestClient) -> None:
         assert (
             client.post("/api/v1/emergencies", json=bad, headers=users["staff"]).status_code == 422
         )
+
+
+def test_declare_over_a_drawn_area_reaches_only_the_buildings_inside(
+    conn: Connection, client: TestClient
+) -> None:
+    world_with_buildings = jinyuan_world()
+    spots = {"b-in-1": (106.603, 26.603), "b-in-2": (106.607, 26.604), "b-out": (106.615, 26.603)}
+    for name, (lon, lat) in spots.items():
+        world_with_buildings["features"].append(
+            feature(
+                "building",
+                {"type": "Point", "coordinates": [lon, lat]},
+                id=name,
+                households=1,
+                community=JINYUAN,
+            )
+        )
+    load_world(conn, world_with_buildings)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="drawer")
+    for building in spots:
+        home = client.post(
+            "/api/v1/households",
+            json={
+                "grid_code": GRID1 if building != "b-out" else GRID2,
+                "address": building,
+                "building_code": building,
+            },
+            headers=staff,
+        )
+        assert home.status_code == 201, home.text
+    drawn = square(106.601, 26.601, 0.008, 0.005)  # around the two buildings in grid 001
+    declared = client.post(
+        "/api/v1/emergencies", json={"kind": "fire", "polygon": drawn}, headers=staff
+    )
+    assert declared.status_code == 201, declared.text
+    assert declared.json()["area_codes"] == [GRID1]
+    assert declared.json()["tasks"] == 2
+    for bad in (
+        {"kind": "fire", "polygon": {"type": "Point", "coordinates": [106.6, 26.6]}},
+        {"kind": "fire", "polygon": square(106.601, 26.601, 3, 3)},  # far too large
+        {"kind": "fire", "polygon": square(100.0, 20.0, 0.01, 0.01)},  # no building inside
+        {"kind": "fire", "polygon": drawn, "area_codes": [GRID1]},
+    ):
+        answer = client.post("/api/v1/emergencies", json=bad, headers=staff)
+        assert answer.status_code == 422, (bad, answer.text)
+
+
+def test_service_is_recorded_and_can_be_commended(conn: Connection, client: TestClient) -> None:
+    users = world(conn, client)
+    ref = client.post(
+        "/api/v1/emergencies",
+        json={"kind": "flood", "area_codes": [JINYUAN]},
+        headers=users["staff"],
+    ).json()["id"]
+    mine = client.get(f"/api/v1/emergencies/{ref}/tasks", headers=users["w1"]).json()["items"]
+    for task, outcome in zip(mine[:2], ("safe", "needs_help"), strict=True):
+        body = {"outcome": outcome, **({"need": "送水"} if outcome == "needs_help" else {})}
+        assert (
+            client.post(
+                f"/api/v1/emergencies/{ref}/tasks/{task['id']}", json=body, headers=users["w1"]
+            ).status_code
+            == 200
+        )
+    service = client.get(f"/api/v1/emergencies/{ref}/service", headers=users["staff"]).json()
+    assert [(s["username"], s["checks"], s["needs_found"]) for s in service["items"]] == [
+        ("worker1", 2, 1)
+    ]
+    praise = {"username": "worker1", "note": "暴雨夜逐户排查"}
+    by_worker = client.post(
+        f"/api/v1/emergencies/{ref}/commendations", json=praise, headers=users["w2"]
+    )
+    assert by_worker.status_code == 404  # a grid's worker holds nothing over the community
+    nobody = client.post(
+        f"/api/v1/emergencies/{ref}/commendations",
+        json={"username": "worker2", "note": "x"},
+        headers=users["staff"],
+    )
+    assert nobody.status_code == 404  # worker2 recorded no checks
+    given = client.post(
+        f"/api/v1/emergencies/{ref}/commendations", json=praise, headers=users["staff"]
+    )
+    assert given.status_code == 201
+    service = client.get(f"/api/v1/emergencies/{ref}/service", headers=users["district"]).json()
+    assert service["items"][0]["commendations"][0]["note"] == "暴雨夜逐户排查"

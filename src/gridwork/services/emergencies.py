@@ -28,6 +28,7 @@ from gridwork.domain.people import Flag
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
 from gridwork.services.clock import utcnow
+from gridwork.services.emergency_polygon import area_text, buildings_inside, parse_area
 from gridwork.services.intake import Report, submit_report_once
 from gridwork.services.registry import require_role
 from gridwork.store.bulk import bulk_insert
@@ -69,7 +70,7 @@ def _codes(conn: Connection, emergency_id: int) -> list[str]:
     )
 
 
-def _seen(conn: Connection, actor: Actor, ref: str) -> tuple[RowMapping, list[str]]:
+def seen(conn: Connection, actor: Actor, ref: str) -> tuple[RowMapping, list[str]]:
     """The emergency and its units, if it touches the actor's part of the hierarchy."""
     row = _emergency(conn, ref)
     codes = _codes(conn, row["id"])
@@ -85,7 +86,8 @@ def _visible(actor: Actor, codes: list[str]) -> bool:
     )
 
 
-def _command(actor: Actor, codes: list[str], missing: str) -> None:
+def command_over(actor: Actor, codes: list[str], missing: str) -> None:
+    """404 if the actor cannot see the units, 403 unless they may command over all of them."""
     for code in codes:
         require_role(actor, code, EMERGENCY_COMMANDERS, "command emergencies", missing)
 
@@ -171,9 +173,14 @@ def _workers(conn: Connection, grids: list[str]) -> dict[str, list[int]]:
 
 
 def _generate(
-    conn: Connection, emergency_id: int, codes: list[str], now: datetime
+    conn: Connection,
+    emergency_id: int,
+    codes: list[str],
+    now: datetime,
+    within: set[int] | None = None,
 ) -> tuple[int, int]:
-    """Tasks for every active household under `codes` that has none yet; (households, tasks)."""
+    """Tasks for every active household under `codes` that has none yet (only those in the
+    buildings `within`, when given); (households, tasks)."""
     have = select(emergency_tasks.c.household_id).where(
         emergency_tasks.c.emergency_id == emergency_id
     )
@@ -184,6 +191,7 @@ def _generate(
             households.c.province_code,
             buildings.c.lon,
             buildings.c.lat,
+            households.c.building_id,
         )
         .outerjoin(buildings, buildings.c.id == households.c.building_id)
         .where(
@@ -192,6 +200,8 @@ def _generate(
             households.c.id.not_in(have),
         )
     ).all()
+    if within is not None:
+        rows = [r for r in rows if r[5] in within]
     if not rows:
         return 0, 0
     n = len(rows)
@@ -281,17 +291,31 @@ def declare(
     area_codes: list[str],
     started_at: datetime | None = None,
     *,
+    polygon: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Declare an emergency over units; a task is generated for every household in them."""
+    """Declare an emergency over units, or over a drawn area (GeoJSON polygon, WGS-84); a
+    task is generated for every household in them."""
     now = now or utcnow()
     try:
         parsed = Kind(kind)
     except ValueError:
         names = ", ".join(k.value for k in Kind)
         raise InvalidInput(f"kind is one of {names}", field="kind") from None
-    codes = _checked_codes(conn, area_codes)
-    _command(actor, codes, f"no area {codes[0]}")
+    within: set[int] | None = None
+    drawn: str | None = None
+    if polygon is not None:
+        if area_codes:
+            raise InvalidInput("give either area_codes or a polygon", field="polygon")
+        area = parse_area(polygon)
+        within, grids = buildings_inside(conn, area)
+        if not grids:
+            raise InvalidInput("no building on record lies inside the polygon", field="polygon")
+        codes = grids
+        drawn = area_text(area)
+    else:
+        codes = _checked_codes(conn, area_codes)
+    command_over(actor, codes, f"no area {codes[0]}")
     started = started_at or now
     if started > now + timedelta(minutes=5):
         raise InvalidInput("started_at is in the future", field="started_at")
@@ -306,6 +330,7 @@ def declare(
             started_at=started,
             declared_by=actor.user_id,
             created_at=now,
+            polygon=drawn,
         )
         .returning(emergencies.c.id)
     ).scalar_one()
@@ -313,13 +338,14 @@ def declare(
         emergency_areas.insert(),
         [{"emergency_id": emergency_id, "area_code": c, "added_at": now} for c in codes],
     )
-    households_n, tasks_n = _generate(conn, emergency_id, codes, now)
+    households_n, tasks_n = _generate(conn, emergency_id, codes, now, within)
     _log(
         conn,
         emergency_id,
         actor.username,
         "declare",
-        f"{parsed.value} over {', '.join(codes)}; {tasks_n} tasks",
+        f"{parsed.value} over {'a drawn area in ' if drawn else ''}{', '.join(codes)}; "
+        f"{tasks_n} tasks",
         now,
     )
     return {
@@ -358,14 +384,14 @@ def change_areas(
 ) -> dict[str, Any]:
     """Widen (new households get tasks) or narrow (their open tasks are withdrawn)."""
     now = now or utcnow()
-    row, current = _seen(conn, actor, ref)
-    _command(actor, current, f"no emergency {ref}")
+    row, current = seen(conn, actor, ref)
+    command_over(actor, current, f"no emergency {ref}")
     if row["status"] != "active":
         raise Conflict("this emergency has ended")
     added = 0
     if add:
         codes = [c for c in _checked_codes(conn, add) if not any(c.startswith(k) for k in current)]
-        _command(actor, codes, f"no area {add[0]}")
+        command_over(actor, codes, f"no area {add[0]}")
         for code in codes:
             existing = conn.execute(
                 select(emergency_areas.c.area_code).where(
@@ -573,7 +599,7 @@ def reassign(
 ) -> dict[str, Any]:
     """Hand tasks to another worker, in one action."""
     now = now or utcnow()
-    emergency, _ = _seen(conn, actor, ref)
+    emergency, _ = seen(conn, actor, ref)
     worker = conn.execute(
         select(users.c.id).where(users.c.username == username, users.c.is_active.is_(True))
     ).scalar_one_or_none()
@@ -609,8 +635,8 @@ def reassign(
 def end(conn: Connection, actor: Actor, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
     """End the emergency; the report stays readable."""
     now = now or utcnow()
-    row, codes = _seen(conn, actor, ref)
-    _command(actor, codes, f"no emergency {ref}")
+    row, codes = seen(conn, actor, ref)
+    command_over(actor, codes, f"no emergency {ref}")
     if row["status"] != "active":
         raise Conflict("this emergency has already ended")
     conn.execute(
@@ -625,7 +651,7 @@ def end(conn: Connection, actor: Actor, ref: str, *, now: datetime | None = None
 def board(conn: Connection, actor: Actor, ref: str, area: str | None = None) -> dict[str, Any]:
     """Tasks done of total, unreachable households and needs found, for a unit and each of
     its children (read from counters: the same cost while thousands of checks come in)."""
-    row, codes = _seen(conn, actor, ref)
+    row, codes = seen(conn, actor, ref)
     unit = area or next((c for c in codes if actor.covers(c)), codes[0])
     if not is_valid_code(unit) or not actor.covers(unit):
         raise NotFound(f"no emergency {ref} at {unit}")
@@ -657,7 +683,7 @@ def board(conn: Connection, actor: Actor, ref: str, area: str | None = None) -> 
 
 def my_tasks(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
     """The signed-in worker's tasks in walking order (no names: the address and why)."""
-    row, _ = _seen(conn, actor, ref)
+    row, _ = seen(conn, actor, ref)
     tasks = conn.execute(
         select(
             emergency_tasks.c.id,
@@ -688,7 +714,7 @@ def my_tasks(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
 
 def report(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
     """The emergency with its units, its timeline and coverage (during or after)."""
-    row, codes = _seen(conn, actor, ref)
+    row, codes = seen(conn, actor, ref)
     timeline = [
         dict(r)
         for r in conn.execute(

@@ -29,6 +29,7 @@ emergencies = Table(
     Column("ended_at", UTCDateTime, nullable=True),
     Column("declared_by", BigId, ForeignKey("users.id"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("polygon", Text, nullable=True, comment="the drawn area, GeoJSON, if declared so"),
     CheckConstraint(
         "kind IN ('flood', 'fire', 'epidemic', 'heat_wave', 'earthquake', 'other')",
         name="known_kind",
@@ -98,4 +99,17 @@ emergency_counts = Table(
     Column("needs_help", Integer, nullable=False),
     Column("unreachable", Integer, nullable=False),
     comment="Live board counters per unit (and every ancestor) of an emergency.",
+)
+
+commendations = Table(
+    "commendations",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("emergency_id", BigId, ForeignKey("emergencies.id"), nullable=False),
+    Column("user_id", BigId, ForeignKey("users.id"), nullable=False),
+    Column("by_label", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_commendations_emergency", "emergency_id"),
+    comment="A worker commended for their service during an emergency.",
 )

@@ -117,8 +117,21 @@ class EmergencyIn(BaseModel):
 
     model_config = Strict
     kind: str = Field(max_length=16)
-    area_codes: list[Annotated[str, Field(max_length=15)]] = Field(max_length=200)
+    area_codes: list[Annotated[str, Field(max_length=15)]] = Field(
+        default_factory=list, max_length=200
+    )
+    polygon: dict[str, Any] | None = Field(
+        default=None, description="instead of area_codes: a GeoJSON Polygon (WGS-84)"
+    )
     started_at: datetime | None = None
+
+
+class CommendationIn(BaseModel):
+    """Commending a worker's service during an emergency."""
+
+    model_config = Strict
+    username: str = Field(max_length=64)
+    note: str = Field(max_length=1000)
 
 
 class EmergencyAreasIn(BaseModel):

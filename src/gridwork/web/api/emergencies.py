@@ -10,8 +10,15 @@ from fastapi.responses import JSONResponse
 
 from gridwork.domain.errors import InvalidInput
 from gridwork.services import emergencies
+from gridwork.services.emergency_service import commend, service_record
 from gridwork.web.deps import ActorDep, DbDep, SettingsDep, ZoneDep
-from gridwork.web.people_schemas import EmergencyAreasIn, EmergencyIn, ReassignIn, TaskOutcomeIn
+from gridwork.web.people_schemas import (
+    CommendationIn,
+    EmergencyAreasIn,
+    EmergencyIn,
+    ReassignIn,
+    TaskOutcomeIn,
+)
 from gridwork.web.render import to_json
 
 router = APIRouter(prefix="/api/v1/emergencies", tags=["emergencies"])
@@ -19,11 +26,14 @@ router = APIRouter(prefix="/api/v1/emergencies", tags=["emergencies"])
 
 @router.post("", status_code=201)
 async def declare(db: DbDep, zone: ZoneDep, actor: ActorDep, body: EmergencyIn) -> JSONResponse:
-    """Declare an emergency over units; a welfare task is made for every household."""
+    """Declare an emergency over units (or a drawn polygon); a welfare task is made for every
+    household in them."""
     if body.started_at is not None and body.started_at.tzinfo is None:
         raise InvalidInput("started_at needs a time zone (e.g. +08:00)", field="started_at")
     made = await db.run_write(
-        lambda conn: emergencies.declare(conn, actor, body.kind, body.area_codes, body.started_at)
+        lambda conn: emergencies.declare(
+            conn, actor, body.kind, body.area_codes, body.started_at, polygon=body.polygon
+        )
     )
     return JSONResponse(to_json(made, zone), status_code=201)
 
@@ -102,3 +112,20 @@ def end(db: DbDep, zone: ZoneDep, actor: ActorDep, emergency_id: str) -> Any:
     """End the emergency; answers with its after-action report."""
     with db.transaction(write=True) as conn:
         return to_json(emergencies.end(conn, actor, emergency_id), zone)
+
+
+@router.get("/{emergency_id}/service")
+def service(db: DbDep, zone: ZoneDep, actor: ActorDep, emergency_id: str) -> Any:
+    """Each worker's service: checks recorded, the vulnerable among them, needs found, and
+    commendations."""
+    with db.transaction() as conn:
+        return to_json({"items": service_record(conn, actor, emergency_id)}, zone)
+
+
+@router.post("/{emergency_id}/commendations", status_code=201)
+def commend_worker(
+    db: DbDep, zone: ZoneDep, actor: ActorDep, emergency_id: str, body: CommendationIn
+) -> Any:
+    """Commend a worker who recorded checks (commanders over the emergency's units)."""
+    with db.transaction(write=True) as conn:
+        return to_json(commend(conn, actor, emergency_id, body.username, body.note), zone)

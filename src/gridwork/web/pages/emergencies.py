@@ -3,6 +3,7 @@ checks on a phone, and the printable after-action report."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,8 +14,10 @@ from gridwork.domain.areas import parent_code
 from gridwork.domain.emergencies import Kind, Outcome
 from gridwork.domain.errors import GridworkError, InvalidInput
 from gridwork.services import emergencies
+from gridwork.services.emergency_service import commend, service_record
 from gridwork.services.emergency_views import after_action, list_emergencies, may_command
 from gridwork.services.geometry_read import area_geometry_for
+from gridwork.services.outlines import map_centre
 from gridwork.services.supplies import supplies_under
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
@@ -32,11 +35,13 @@ def _codes(text: str) -> list[str]:
 def _list_page(request: Request, pages: PagesDep, actor: Any, db: Any, **extra: Any) -> Response:
     with db.transaction() as conn:
         listed = list_emergencies(conn, actor)
+        centre = map_centre(conn)
     return pages.render(
         request,
         "emergencies.html",
         actor,
         emergencies=listed,
+        centre=centre,
         kinds=[k.value for k in Kind],
         **extra,
     )
@@ -59,8 +64,10 @@ async def declare(
     kind: Annotated[str, Form(max_length=20)] = "",
     area_codes: Codes = "",
     started_at: Annotated[str, Form(max_length=40)] = "",
+    polygon: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
-    """Declare over the units typed in; a welfare task is made for every household."""
+    """Declare over the units typed in, or the area drawn on the map; a welfare task is made
+    for every household in them."""
     if actor is None:
         return to_signin(request)
     try:
@@ -73,7 +80,17 @@ async def declare(
             if start.tzinfo is None:
                 start = start.replace(tzinfo=request.app.state.zone)  # local, as typed
         codes = _codes(area_codes)
-        made = await db.run_write(lambda conn: emergencies.declare(conn, actor, kind, codes, start))
+        drawn = None
+        if polygon.strip():
+            try:
+                drawn = json.loads(polygon)
+            except (ValueError, RecursionError):
+                raise InvalidInput("the drawn area could not be read", field="polygon") from None
+            if not isinstance(drawn, dict):
+                raise InvalidInput("the drawn area could not be read", field="polygon")
+        made = await db.run_write(
+            lambda conn: emergencies.declare(conn, actor, kind, codes, start, polygon=drawn)
+        )
     except GridworkError as error:
         return _list_page(
             request,
@@ -82,7 +99,12 @@ async def declare(
             db,
             status_code=status_for(error),
             error=error,
-            form={"kind": kind, "area_codes": area_codes, "started_at": started_at},
+            form={
+                "kind": kind,
+                "area_codes": area_codes,
+                "started_at": started_at,
+                "polygon": polygon,
+            },
         )
     return RedirectResponse(f"/emergencies/{made['id']}?done=declare", status_code=303)
 
@@ -261,4 +283,30 @@ def after_action_report(
         return to_signin(request)
     with db.transaction() as conn:
         summary = after_action(conn, actor, ref)
-    return pages.render(request, "emergency_report.html", actor, emergency=summary)
+        service = service_record(conn, actor, ref)
+    return pages.render(
+        request,
+        "emergency_report.html",
+        actor,
+        emergency=summary,
+        service=service,
+        commander=may_command(actor, summary["area_codes"]),
+        done=request.query_params.get("done", "")[:20],
+    )
+
+
+@router.post("/emergencies/{ref}/commendations")
+def commend_worker(
+    request: Request,
+    actor: MaybeActorDep,
+    db: DbDep,
+    ref: str,
+    username: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Commend a worker's service (commanders); back to the report."""
+    if actor is None:
+        return to_signin(request)
+    with db.transaction(write=True) as conn:
+        commend(conn, actor, ref, username, note)
+    return RedirectResponse(f"/emergencies/{ref}/report?done=commend", status_code=303)

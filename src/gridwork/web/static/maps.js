@@ -56,6 +56,35 @@
     });
   }
 
+  // Declaring over a drawn area: tap the corners; the polygon goes into a hidden input.
+  var draw = document.getElementById("draw-map");
+  if (draw && window.L) {
+    var dm = baseMap(draw).setView([parseFloat(draw.dataset.lat), parseFloat(draw.dataset.lng)], 14);
+    window.gridworkMaps.draw = dm;
+    var field = document.getElementById("polygon");
+    var drawStatus = document.getElementById("draw-status");
+    var corners = [];
+    var shapeLayer = null;
+    function redraw() {
+      if (shapeLayer) dm.removeLayer(shapeLayer);
+      shapeLayer = corners.length > 2 ? L.polygon(corners, { color: "#b42318" }) : L.polyline(corners, { color: "#b42318" });
+      shapeLayer.addTo(dm);
+      if (corners.length > 2) {
+        var ring = corners.map(function (c) { return [Number(c[1].toFixed(6)), Number(c[0].toFixed(6))]; });
+        ring.push(ring[0]);
+        field.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+      } else {
+        field.value = "";
+      }
+      drawStatus.textContent = corners.length ? corners.length + " " + drawStatus.dataset.corners : "";
+    }
+    if (field.value) {
+      try { corners = JSON.parse(field.value).coordinates[0].slice(0, -1).map(function (p) { return [p[1], p[0]]; }); redraw(); } catch (e) { field.value = ""; }
+    }
+    dm.on("click", function (e) { corners.push([e.latlng.lat, e.latlng.lng]); redraw(); });
+    document.getElementById("clear-drawing").addEventListener("click", function () { corners = []; redraw(); });
+  }
+
   // A case's location.
   var caseMap = document.getElementById("case-map");
   if (caseMap && window.L) {
