@@ -25,6 +25,8 @@ from gridwork.domain.access import (
     Role,
 )
 from gridwork.domain.workflow import Action
+from gridwork.services.community import propose
+from tests.conftest import SECRET
 from tests.factories import (
     ALONE,
     GRID1,
@@ -159,6 +161,25 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("POST", "/api/v1/emergencies/{emergency}/end", roles=EMERGENCY_COMMANDERS),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/supplies", unit=JINYUAN),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/facilities", kind="public"),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/demands", kind="public"),
+    Endpoint(
+        "POST",
+        "/api/v1/facilities",
+        {"community_code": JINYUAN, "kind": "health", "name": "卫生服务站"},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
+    Endpoint(
+        "PATCH", "/api/v1/facilities/{facility}", {"capacity": 30}, JINYUAN, EMERGENCY_COMMANDERS
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/proposals/{proposal}/answer",
+        {"status": "considering", "answer": "研究中"},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
     Endpoint(
         "POST",
         "/api/v1/depots",
@@ -198,6 +219,8 @@ EXEMPT = {
     ("GET", "/api/v1/me"): "resident tokens only (staff get 401); test_resident_access",
     ("GET", "/api/v1/me/cases"): "resident tokens only (staff get 401); test_resident_access",
     ("GET", "/api/v1/me/access-log"): "resident tokens only; test_resident_access",
+    ("POST", "/api/v1/proposals"): "resident tokens only (staff get 401); test_community",
+    ("POST", "/api/v1/proposals/{proposal_id}/support"): "resident tokens only; test_community",
     ("GET", "/healthz"): "liveness probe, reveals nothing",
     ("GET", "/api/v1/ping"): "trivial endpoint for benchmarks, reveals nothing",
 }
@@ -260,7 +283,15 @@ def world(conn: Connection, client: TestClient) -> dict[str, int]:
         f"/api/v1/emergencies/{emergency}/tasks/{task}", json={"outcome": "safe"}, headers=staff
     )
     assert checked.status_code == 200, checked.text  # so there is service to commend
+    facility = client.post(
+        "/api/v1/facilities",
+        json={"community_code": JINYUAN, "kind": "canteen", "name": "长者食堂"},
+        headers=staff,
+    ).json()["id"]
+    proposal = propose(conn, PHONE, JINYUAN, "增加座椅", "公园里", secret_key=SECRET)["id"]
     return {
+        "facility": facility,
+        "proposal": proposal,
         "depot": depot,
         "case": case["id"],
         "household": home["id"],
@@ -371,6 +402,8 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
         "{emergency}": "{emergency_id}",
         "{task}": "{task_id}",
         "{depot}": "{depot_id}",
+        "{facility}": "{facility_id}",
+        "{proposal}": "{proposal_id}",
     }
     covered = set()
     for e in ENDPOINTS:

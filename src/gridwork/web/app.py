@@ -20,6 +20,7 @@ from gridwork.web.api import (
     auth,
     cases,
     categories,
+    community,
     emergencies,
     helpers,
     locate,
@@ -96,6 +97,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         helpers,
         emergencies,
         supplies,
+        community,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)

@@ -6,6 +6,7 @@ from alembic import context
 
 from gridwork.config import Settings
 from gridwork.store import (  # noqa: F401  (they register their tables)
+    community_tables,
     emergency_tables,
     people_tables,
     supply_tables,

@@ -1,0 +1,114 @@
+"""Community services through the API: facility records and their public list; residents'
+proposals, one support each, staff answers (accepting one makes it a case), and the public
+tally of what was asked and what was done, with no one's identity in it."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from tests.factories import GRID1, GRID2, JINYUAN, household, load_world, login, resident
+from tests.integration.test_resident_access import Outbox
+
+
+def resident_token(client: TestClient, outbox: Outbox, phone: str) -> dict[str, str]:
+    assert client.post("/api/v1/resident/code", json={"phone": phone}).status_code == 202
+    token = client.post("/api/v1/resident/token", json={"phone": phone, "code": outbox.code()})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def test_facilities_are_kept_by_staff_and_listed_publicly(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="deskclerk")
+    worker = login(conn, client, role="grid_worker", area=GRID1, username="gridhand")
+    canteen = {
+        "community_code": JINYUAN,
+        "kind": "canteen",
+        "name": "金元长者食堂",
+        "address": "金元路18号",
+        "lat": 26.605,
+        "lng": 106.605,
+        "opening_hours": "11:00–13:00, 17:00–18:30",
+        "capacity": 120,
+        "run_by": "金元社区居委会",
+    }
+    made = client.post("/api/v1/facilities", json=canteen, headers=staff)
+    assert made.status_code == 201, made.text
+    assert client.post("/api/v1/facilities", json=canteen, headers=worker).status_code == 404
+    for bad in ({**canteen, "kind": "casino"}, {**canteen, "lat": None}, {**canteen, "name": " "}):
+        assert client.post("/api/v1/facilities", json=bad, headers=staff).status_code == 422
+    listed = client.get(f"/api/v1/areas/{JINYUAN}/facilities").json()  # no sign-in needed
+    assert [f["name"] for f in listed["items"]] == ["金元长者食堂"]
+    assert client.get("/api/v1/areas/520115/facilities").json()["items"][0]["capacity"] == 120
+    changed = client.patch(
+        f"/api/v1/facilities/{made.json()['id']}", json={"capacity": 150}, headers=staff
+    )
+    assert changed.json()["capacity"] == 150 and changed.json()["name"] == "金元长者食堂"
+    client.patch(f"/api/v1/facilities/{made.json()['id']}", json={"archived": True}, headers=staff)
+    assert client.get(f"/api/v1/areas/{JINYUAN}/facilities").json()["items"] == []
+
+
+def test_proposals_supported_answered_and_tallied(conn: Connection, client: TestClient) -> None:
+    outbox = Outbox()
+    client.app.state.otp_sender = outbox  # type: ignore[attr-defined]
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="deskclerk2")
+    for grid, name, phone in ((GRID1, "提议人", "13800001111"), (GRID2, "邻居", "13800002222")):
+        home = household(client, staff, grid=grid, address=f"{name}家")
+        resident(client, staff, home["id"], name=name, phone=phone, birth_year=1960)
+    proposer = resident_token(client, outbox, "13800001111")
+    neighbour = resident_token(client, outbox, "13800002222")
+    idea = {"community_code": JINYUAN, "title": "公园增加休息座椅", "body": "老人散步走累了没处坐"}
+    made = client.post("/api/v1/proposals", json=idea, headers=proposer)
+    assert made.status_code == 201, made.text
+    number = made.json()["id"]
+    assert made.json()["supporters"] == 1 and made.json()["status"] == "open"
+    elsewhere = client.post(
+        "/api/v1/proposals", json={**idea, "community_code": "520115007001"}, headers=proposer
+    )
+    assert elsewhere.status_code == 404  # not on that community's registry
+    assert client.post("/api/v1/proposals", json=idea, headers=staff).status_code == 401
+    assert client.post(f"/api/v1/proposals/{number}/support", headers=proposer).status_code == 409
+    backed = client.post(f"/api/v1/proposals/{number}/support", headers=neighbour)
+    assert backed.status_code == 200 and backed.json()["supporters"] == 2
+    assert client.post(f"/api/v1/proposals/{number}/support", headers=neighbour).status_code == 409
+
+    considering = {"status": "considering", "answer": "已收到，正在选址"}
+    assert (
+        client.post(
+            f"/api/v1/proposals/{number}/answer", json=considering, headers=staff
+        ).status_code
+        == 200
+    )
+    accepted = client.post(
+        f"/api/v1/proposals/{number}/answer",
+        json={"status": "accepted", "answer": "月底前安装6张座椅", "category": "facilities"},
+        headers=staff,
+    )
+    assert accepted.status_code == 200 and accepted.json()["case_id"] is not None
+    case = client.get(f"/api/v1/cases/{accepted.json()['case_id']}", headers=staff).json()
+    assert case["category"] == "facilities" and "公园增加休息座椅" in case["description"]
+    again = client.post(
+        f"/api/v1/proposals/{number}/answer",
+        json={"status": "declined", "answer": "改主意了"},
+        headers=staff,
+    )
+    assert again.status_code == 409
+
+    declined = client.post(
+        "/api/v1/proposals", json={**idea, "title": "建游泳池"}, headers=neighbour
+    )
+    client.post(
+        f"/api/v1/proposals/{declined.json()['id']}/answer",
+        json={"status": "declined", "answer": "场地不足，已转区体育局研究"},
+        headers=staff,
+    )
+    tally = client.get("/api/v1/areas/520115007/demands")  # public, and above the community
+    assert tally.status_code == 200
+    body = tally.json()
+    assert body["total"] == 2 and body["by_status"]["accepted"] == 1
+    assert body["by_status"]["declined"] == 1 and body["answered_on_time"] == 2
+    assert "138000" not in tally.text and "提议人" not in tally.text  # no one's identity
