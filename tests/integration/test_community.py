@@ -112,3 +112,61 @@ def test_proposals_supported_answered_and_tallied(conn: Connection, client: Test
     assert body["total"] == 2 and body["by_status"]["accepted"] == 1
     assert body["by_status"]["declined"] == 1 and body["answered_on_time"] == 2
     assert "138000" not in tally.text and "提议人" not in tally.text  # no one's identity
+
+
+def test_the_community_pages(conn: Connection, client: TestClient) -> None:
+    outbox = Outbox()
+    client.app.state.otp_sender = outbox  # type: ignore[attr-defined]
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="deskclerk3")
+    home = household(client, staff, grid=GRID1, address="金元路2号")
+    resident(client, staff, home["id"], name="居民甲", phone="13800003333", birth_year=1950)
+    client.post(
+        "/api/v1/facilities",
+        json={
+            "community_code": JINYUAN,
+            "kind": "canteen",
+            "name": "金元长者食堂",
+            "opening_hours": "11:00–13:00",
+        },
+        headers=staff,
+    )
+    page = client.get(f"/community/{JINYUAN}")
+    assert page.status_code == 200 and "金元长者食堂" in page.text and "长者食堂" in page.text
+    assert "居民登录" in page.text  # not signed in: no form, a way to sign in
+    anonymous = client.post(
+        f"/community/{JINYUAN}/proposals", data={"title": "x", "body": "y"}, follow_redirects=False
+    )
+    assert anonymous.headers["location"].startswith("/me/signin")
+    client.post("/me/signin/code", data={"phone": "13800003333"})
+    signed = client.post(
+        "/me/signin/verify",
+        data={"phone": "13800003333", "code": outbox.code(), "next": f"/community/{JINYUAN}"},
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == f"/community/{JINYUAN}"
+    made = client.post(
+        f"/community/{JINYUAN}/proposals",
+        data={"title": "楼道加装扶手", "body": "老人上下楼不方便"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    page = client.get(f"/community/{JINYUAN}").text
+    assert "楼道加装扶手" in page and "1人支持" in page and "13800003333" not in page
+    own = page.split(f'action="/community/{JINYUAN}/proposals/')[1].split("/")[0]
+    again = client.post(f"/community/{JINYUAN}/proposals/{own}/support")
+    assert again.status_code == 409  # the proposer's own support is counted once
+
+    client.cookies.clear()
+    login(conn, client, role="community_staff", area=JINYUAN, username="deskclerk4")
+    client.post("/signin", data={"username": "deskclerk4", "password": "correct-horse-battery"})
+    desk = client.get("/proposals")
+    assert desk.status_code == 200 and "楼道加装扶手" in desk.text
+    number = desk.text.split('action="/proposals/')[1].split("/")[0]
+    answered = client.post(
+        f"/proposals/{number}/answer",
+        data={"status": "accepted", "text": "下月安装", "category": "facilities"},
+    )
+    assert answered.status_code == 200 and "答复已发布" in answered.text
+    public = client.get(f"/community/{JINYUAN}").text
+    assert "已采纳，落实中" in public and "下月安装" in public

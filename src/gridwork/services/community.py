@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, desc, func, select, update
+from sqlalchemy import Connection, RowMapping, desc, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gridwork.domain.access import Actor
@@ -358,3 +358,19 @@ def demands(conn: Connection, code: str) -> dict[str, Any]:
         "answered_on_time": int(on_time),
         "items": [_proposal_view(r) for r in rows],
     }
+
+
+def proposals_for(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
+    """Proposals in the communities the actor answers for: unanswered first (the nearest
+    deadline first), then the rest, newest first."""
+    codes = [g.area_code for g in actor.grants if g.role in COMMUNITY_KEEPERS]
+    if not codes:
+        return []
+    settled = proposals.c.status.in_(["accepted", "declined"])
+    rows = conn.execute(
+        select(proposals)
+        .where(or_(*(in_subtree(proposals.c.community_code, c) for c in codes)))
+        .order_by(settled, proposals.c.answer_due_at, desc(proposals.c.id))
+        .limit(PUBLIC_LIMIT)
+    ).mappings()
+    return [_proposal_view(r) for r in rows]

@@ -37,6 +37,7 @@ from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
 from gridwork.web.pages import cases as case_pages
+from gridwork.web.pages import community as community_pages
 from gridwork.web.pages import dashboard as dashboard_pages
 from gridwork.web.pages import emergencies as emergency_pages
 from gridwork.web.pages import people as people_pages
@@ -111,6 +112,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         emergency_pages,
         safe_pages,
         supply_pages,
+        community_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)

@@ -138,3 +138,17 @@ SUPPLY = {
     "medicine": N_("Medicine"),
     "other": N_("Other supplies"),
 }
+FACILITY = {
+    "canteen": N_("Elderly canteen"),
+    "elderly_care": N_("Elderly care station"),
+    "health": N_("Health station"),
+    "legal_aid": N_("Legal aid corner"),
+    "activity_room": N_("Activity room"),
+    "other": N_("Other facility"),
+}
+PROPOSAL = {
+    "open": N_("Waiting for an answer"),
+    "considering": N_("Being considered"),
+    "accepted": N_("Accepted: being done"),
+    "declined": N_("Declined"),
+}

@@ -111,12 +111,13 @@ def verify(
         httponly=True,
         samesite="strict",
         secure=settings.env == "prod",
-        path="/safe",
+        path="/",
     )
     return response
 
 
-def _phone(request: Request, db: DbDep, settings: SettingsDep) -> str | None:
+def resident_phone(request: Request, db: DbDep, settings: SettingsDep) -> str | None:
+    """The phone of the resident signed in on this browser (a one-time code), if any."""
     token = request.cookies.get(TOKEN_COOKIE)
     if not token:
         return None
@@ -137,7 +138,7 @@ def checks(
     reference: str,
     done: str = "",
 ) -> Response:
-    phone = _phone(request, db, settings)
+    phone = resident_phone(request, db, settings)
     if phone is None:
         return RedirectResponse("/safe", status_code=303)
     with db.transaction() as conn:
@@ -166,7 +167,7 @@ def answer(
     need: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """ "We are safe" or "we need help: …" for every active emergency checking on us."""
-    phone = _phone(request, db, settings)
+    phone = resident_phone(request, db, settings)
     if phone is None:
         return RedirectResponse("/safe", status_code=303)
     try:
