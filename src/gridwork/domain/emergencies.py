@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+import numpy as np
+from numpy.typing import NDArray
+
 from gridwork.domain.people import Flag
 
 
@@ -52,3 +55,18 @@ def person_priority(age: int, flags: Iterable[Flag]) -> int:
     if alone and age >= 60:
         return 4
     return OTHERS
+
+
+def priorities(
+    ages: NDArray[np.int64],
+    alone: NDArray[np.bool_],
+    disability: NDArray[np.bool_],
+    assistance: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """`person_priority` for many people at once (the same rule, in array form)."""
+    out = np.full(len(ages), OTHERS, dtype=np.int64)
+    out[alone & (ages >= 60)] = 4
+    out[assistance] = 3
+    out[disability] = 2
+    out[alone & (ages >= 80)] = 1
+    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from gridwork.domain.emergencies import (
     PRIORITY_REASONS,
     Kind,
     Outcome,
-    person_priority,
+    priorities,
 )
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
@@ -112,13 +113,12 @@ def _add_counts(conn: Connection, emergency_id: int, per_unit: dict[str, dict[st
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    for start in range(0, len(rows), 2000):
-        statement = dialect.insert(emergency_counts).values(rows[start : start + 2000])
-        statement = statement.on_conflict_do_update(
-            index_elements=["emergency_id", "area_code"],
-            set_={k: emergency_counts.c[k] + statement.excluded[k] for k in COUNTS},
-        )
-        conn.execute(statement)
+    statement = dialect.insert(emergency_counts)
+    statement = statement.on_conflict_do_update(
+        index_elements=["emergency_id", "area_code"],
+        set_={k: emergency_counts.c[k] + statement.excluded[k] for k in COUNTS},
+    )
+    conn.execute(statement, rows)  # one statement, compiled once, for every unit
 
 
 def _with_ancestors(per_grid: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -132,26 +132,37 @@ def _with_ancestors(per_grid: dict[str, dict[str, int]]) -> dict[str, dict[str, 
 
 def _priorities(conn: Connection, codes: list[str], year: int) -> dict[int, int]:
     """The most urgent priority in each household that has a flagged resident."""
-    people: dict[int, tuple[int, int, set[Flag]]] = {}
-    rows = conn.execute(
-        select(
-            residents.c.id,
-            residents.c.household_id,
-            residents.c.birth_year,
-            resident_flags.c.flag,
-        )
-        .join(resident_flags, resident_flags.c.resident_id == residents.c.id)
-        .where(scope_filter(residents.c.grid_code, codes), residents.c.archived_at.is_(None))
+    rows = (
+        conn.execute(
+            select(
+                residents.c.id,
+                residents.c.household_id,
+                residents.c.birth_year,
+                resident_flags.c.flag,
+            )
+            .join(resident_flags, resident_flags.c.resident_id == residents.c.id)
+            .where(scope_filter(residents.c.grid_code, codes), residents.c.archived_at.is_(None))
+            .order_by(residents.c.id)
+        ).cursor.fetchall()  # plain tuples: hundreds of thousands of rows
     )
-    for person, household, born, flag in rows.all():
-        # Flag is a str enum: the stored text is already a member for `in` and `==`
-        people.setdefault(person, (household, born, set()))[2].add(flag)
-    best: dict[int, int] = {}
-    for household, born, flags in people.values():
-        priority = person_priority(year - born, flags)
-        if priority < best.get(household, OTHERS + 1):
-            best[household] = priority
-    return best
+    if not rows:
+        return {}
+    n = len(rows)
+    person = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    home = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    born = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+    bits = {Flag.LIVES_ALONE.value: 1, Flag.DISABILITY.value: 2, Flag.NEEDS_ASSISTANCE.value: 4}
+    flag = np.fromiter((bits.get(r[3], 0) for r in rows), dtype=np.int64, count=n)
+    # One entry per person: their flags ORed together (rows come ordered by person).
+    starts = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
+    held = np.bitwise_or.reduceat(flag, starts)
+    each = priorities(year - born[starts], (held & 1) > 0, (held & 2) > 0, (held & 4) > 0)
+    # The household takes its most vulnerable member.
+    households_of = home[starts]
+    order = np.lexsort((each, households_of))
+    first = np.r_[True, np.diff(households_of[order]) != 0]
+    chosen = order[first]
+    return dict(zip(households_of[chosen].tolist(), each[chosen].tolist(), strict=True))
 
 
 def _workers(conn: Connection, grids: list[str]) -> dict[str, list[int]]:
@@ -178,13 +189,15 @@ def _generate(
     codes: list[str],
     now: datetime,
     within: set[int] | None = None,
+    *,
+    fresh: bool = False,
 ) -> tuple[int, int]:
     """Tasks for every active household under `codes` that has none yet (only those in the
     buildings `within`, when given); (households, tasks)."""
     have = select(emergency_tasks.c.household_id).where(
         emergency_tasks.c.emergency_id == emergency_id
     )
-    rows = conn.execute(
+    query = (
         select(
             households.c.id,
             households.c.grid_code,
@@ -197,9 +210,11 @@ def _generate(
         .where(
             scope_filter(households.c.grid_code, codes),
             households.c.archived_at.is_(None),
-            households.c.id.not_in(have),
         )
-    ).all()
+    )
+    if not fresh:  # widening: households that have a task already keep it
+        query = query.where(households.c.id.not_in(have))
+    rows = conn.execute(query).cursor.fetchall()  # plain tuples: a million rows
     if within is not None:
         rows = [r for r in rows if r[5] in within]
     if not rows:
@@ -246,19 +261,21 @@ def _generate(
     group = np.repeat(first, np.diff(np.r_[first, n]))
     position[walk] = np.arange(n) - group
     province = [r[2] for r in rows]
-    task_rows = [
-        (
-            emergency_id,
-            province[k],
-            int(ids[k]),
-            grid_names[grid[k]],
-            int(priority[k]),
-            int(assignee[k]) if assignee[k] >= 0 else None,
-            int(position[k]),
-            "open",
+    names = [grid_names[g] for g in grid.tolist()]
+    workers_of = [a if a >= 0 else None for a in assignee.tolist()]
+    task_rows = list(
+        zip(
+            repeat(emergency_id, n),
+            province,
+            ids.tolist(),
+            names,
+            priority.tolist(),
+            workers_of,
+            position.tolist(),
+            repeat("open", n),
+            strict=False,  # the two repeats are endless; the lists have n items
         )
-        for k in range(n)
-    ]
+    )
     bulk_insert(
         conn,
         emergency_tasks,
@@ -338,7 +355,7 @@ def declare(
         emergency_areas.insert(),
         [{"emergency_id": emergency_id, "area_code": c, "added_at": now} for c in codes],
     )
-    households_n, tasks_n = _generate(conn, emergency_id, codes, now, within)
+    households_n, tasks_n = _generate(conn, emergency_id, codes, now, within, fresh=True)
     _log(
         conn,
         emergency_id,
