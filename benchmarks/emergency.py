@@ -7,8 +7,10 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import Engine, func, select
 
 from gridwork.domain.access import Actor, Grant, Role
@@ -25,12 +27,11 @@ from gridwork.store.tables import areas
 
 RESIDENTS = 2_620_000  # about a million households at 2.62 people each
 SECRET = "benchmark-secret-key-0123"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def run() -> None:
-    """Synthesise the district, then time the declaration and the board."""
-    folder = Path(tempfile.mkdtemp(prefix="gridwork-bench-emergency-"))
-    url = f"sqlite:///{folder / 'emergency.db'}"
+def build(url: str) -> Engine:
+    """Migrate and synthesise the district (2.62 million residents, two workers per grid)."""
     upgrade(url)
     engine = make_engine(url)
     started = time.perf_counter()
@@ -50,8 +51,28 @@ def run() -> None:
         f"district of {RESIDENTS:,} residents and {len(grids) * 2} workers made in "
         f"{time.perf_counter() - started:.0f} s"
     )
+    return engine
+
+
+def run() -> None:
+    """On SQLite and on PostgreSQL: synthesise the district, then time the declaration and
+    the board."""
+    folder = Path(tempfile.mkdtemp(prefix="gridwork-bench-emergency-"))
+    print("SQLite:")
+    engine = build(f"sqlite:///{folder / 'emergency.db'}")
     measure(engine)
     engine.dispose()
+    name = f"gridwork_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        print("PostgreSQL:")
+        engine = build(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+        measure(engine)
+        engine.dispose()
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def measure(engine: Engine) -> None:

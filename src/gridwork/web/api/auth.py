@@ -11,6 +11,7 @@ from gridwork.config import Settings
 from gridwork.domain.access import Actor
 from gridwork.domain.errors import NotAuthenticated
 from gridwork.services.users import actor_from_token, issue_token, revoke_token
+from gridwork.web.cookies import set_private_cookie
 from gridwork.web.database import Database
 from gridwork.web.deps import SESSION_COOKIE, DbDep, GuardDep, SettingsDep, client_ip
 from gridwork.web.guard import SignInGuard
@@ -75,15 +76,7 @@ def open_session(
     """Sign in for the web: sets an HttpOnly, SameSite=Strict session cookie."""
     token, seconds, _actor = sign_in(request, db, settings, guard, username, password)
     response = JSONResponse({"username": username, "expires_in": seconds})
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=seconds,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
-        path="/",
-    )
+    set_private_cookie(response, settings, SESSION_COOKIE, token, seconds)
     return response
 
 

@@ -8,15 +8,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Connection
 
-from gridwork.domain.errors import GridworkError, NotAuthenticated
-from gridwork.domain.people import clean_phone
+from gridwork.domain.errors import GridworkError
 from gridwork.services import community, resident_auth
 from gridwork.services.categories import list_categories
-from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep, client_ip
+from gridwork.services.otp import CodeSender
+from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, safe_next, to_signin
-from gridwork.web.pages.safe import TOKEN_COOKIE, resident_phone
+from gridwork.web.pages.resident_session import resident_phone, send_code, sign_in
 
 router = APIRouter(include_in_schema=False)
 Phone = Annotated[str, Form(max_length=30)]
@@ -139,15 +140,13 @@ def resident_code(
     phone: Phone = "",
     next: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
-    form = {"phone": phone}
+    form, back = {"phone": phone}, safe_next(next, "/")
+
+    def send(conn: Connection, sender: CodeSender) -> None:
+        resident_auth.request_code(conn, phone, secret_key=settings.secret_key, sender=sender)
+
     try:
-        guard.check(account, ip)
-        guard.failed(account, ip)  # every code sent counts against the limits
-        with db.transaction(write=True) as conn:
-            resident_auth.request_code(
-                conn, phone, secret_key=settings.secret_key, sender=request.app.state.otp_sender
-            )
+        send_code(request, db, guard, phone, send)
     except GridworkError as error:
         return pages.render(
             request,
@@ -157,11 +156,9 @@ def resident_code(
             step="phone",
             form=form,
             error=error,
-            next=safe_next(next, "/"),
+            next=back,
         )
-    return pages.render(
-        request, "resident_signin.html", actor, step="code", form=form, next=safe_next(next, "/")
-    )
+    return pages.render(request, "resident_signin.html", actor, step="code", form=form, next=back)
 
 
 @router.post("/me/signin/verify")
@@ -176,14 +173,11 @@ def resident_verify(
     code: Annotated[str, Form(max_length=10)] = "",
     next: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
+    back = safe_next(next, "/")
     try:
-        guard.check(account, ip)
-        with db.transaction(write=True) as conn:
-            signed = resident_auth.sign_in(conn, phone, code, secret_key=settings.secret_key)
-        if signed is None:
-            guard.failed(account, ip)
-            raise NotAuthenticated("the code is wrong or has expired; ask for a new one")
+        return sign_in(
+            request, RedirectResponse(back, status_code=303), db, settings, guard, phone, code
+        )
     except GridworkError as error:
         return pages.render(
             request,
@@ -193,21 +187,8 @@ def resident_verify(
             step="code",
             form={"phone": phone},
             error=error,
-            next=safe_next(next, "/"),
+            next=back,
         )
-    guard.succeeded(account)
-    token, seconds = signed
-    response = RedirectResponse(safe_next(next, "/"), status_code=303)
-    response.set_cookie(
-        TOKEN_COOKIE,
-        token,
-        max_age=seconds,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
-        path="/",
-    )
-    return response
 
 
 @router.get("/proposals")

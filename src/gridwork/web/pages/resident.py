@@ -13,11 +13,13 @@ from gridwork.services.cases import ActionRequest, act_on_case, get_case_for_res
 from gridwork.services.categories import list_categories
 from gridwork.services.intake import Report, questions_for, submit_report
 from gridwork.services.outlines import grid_outlines_near, map_centre
+from gridwork.web.cookies import set_private_cookie
 from gridwork.web.deps import DbDep, LocatorDep, MaybeActorDep, SettingsDep
 from gridwork.web.pages.common import PagesDep, photo_of
 
 router = APIRouter(include_in_schema=False)
 CASE_COOKIE = "gridwork_case_"  # + reference; holds the case secret, only for /track/<ref>
+CASE_DAYS = 400  # long enough to follow a case to its rating and a reopening
 Text = Annotated[str, Form(max_length=4000)]
 
 
@@ -155,13 +157,12 @@ async def report(
     if actor is not None:  # a worker's patrol finding goes straight to its case page
         return RedirectResponse(f"/cases/{view['id']}?done=reported", status_code=303)
     response = RedirectResponse(f"/track/{reference}?new=1", status_code=303)
-    response.set_cookie(
+    set_private_cookie(
+        response,
+        settings,
         CASE_COOKIE + reference,
         secret,
-        max_age=400 * 86400,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
+        CASE_DAYS * 86400,
         path=_case_cookie_path(reference),
     )
     return response
@@ -197,13 +198,12 @@ def track_lookup(
             error=error,
         )
     response = RedirectResponse(f"/track/{reference}", status_code=303)
-    response.set_cookie(
+    set_private_cookie(
+        response,
+        settings,
         CASE_COOKIE + reference,
         secret.strip(),
-        max_age=400 * 86400,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
+        CASE_DAYS * 86400,
         path=_case_cookie_path(reference),
     )
     return response

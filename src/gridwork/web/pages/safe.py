@@ -8,20 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from gridwork.domain.errors import GridworkError, NotAuthenticated
-from gridwork.domain.people import clean_phone
-from gridwork.services import resident_auth
+from gridwork.domain.errors import GridworkError
 from gridwork.services.emergency_self import (
     answer_for_household,
     household_checks,
     request_household_code,
 )
-from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep, client_ip
+from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep
+from gridwork.web.pages.resident_session import resident_phone, send_code, sign_in
 
 router = APIRouter(include_in_schema=False)
-TOKEN_COOKIE = "gridwork_resident"
 Reference = Annotated[str, Form(max_length=20)]
 Phone = Annotated[str, Form(max_length=30)]
 
@@ -32,7 +30,7 @@ def start(request: Request, pages: PagesDep, actor: MaybeActorDep) -> Response:
 
 
 @router.post("/safe/code")
-def send_code(
+def safe_code(
     request: Request,
     pages: PagesDep,
     actor: MaybeActorDep,
@@ -44,19 +42,17 @@ def send_code(
 ) -> Response:
     """Send a code if the phone is on the household's record; the page says the same either
     way, so nobody learns who lives where."""
-    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
     form = {"reference": reference.strip().upper(), "phone": phone}
     try:
-        guard.check(account, ip)
-        guard.failed(account, ip)  # every code sent counts against the limits
-        with db.transaction(write=True) as conn:
-            request_household_code(
-                conn,
-                reference,
-                phone,
-                secret_key=settings.secret_key,
-                sender=request.app.state.otp_sender,
-            )
+        send_code(
+            request,
+            db,
+            guard,
+            phone,
+            lambda conn, sender: request_household_code(
+                conn, reference, phone, secret_key=settings.secret_key, sender=sender
+            ),
+        )
     except GridworkError as error:
         return pages.render(
             request,
@@ -71,7 +67,7 @@ def send_code(
 
 
 @router.post("/safe/verify")
-def verify(
+def safe_verify(
     request: Request,
     pages: PagesDep,
     actor: MaybeActorDep,
@@ -82,15 +78,17 @@ def verify(
     phone: Phone = "",
     code: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
     form = {"reference": reference.strip().upper(), "phone": phone}
     try:
-        guard.check(account, ip)
-        with db.transaction(write=True) as conn:
-            signed = resident_auth.sign_in(conn, phone, code, secret_key=settings.secret_key)
-        if signed is None:
-            guard.failed(account, ip)
-            raise NotAuthenticated("the code is wrong or has expired; ask for a new one")
+        return sign_in(
+            request,
+            RedirectResponse(f"/safe/{form['reference']}", status_code=303),
+            db,
+            settings,
+            guard,
+            phone,
+            code,
+        )
     except GridworkError as error:
         return pages.render(
             request,
@@ -101,31 +99,6 @@ def verify(
             form=form,
             error=error,
         )
-    guard.succeeded(account)
-    token, seconds = signed
-    response = RedirectResponse(f"/safe/{form['reference']}", status_code=303)
-    response.set_cookie(
-        TOKEN_COOKIE,
-        token,
-        max_age=seconds,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
-        path="/",
-    )
-    return response
-
-
-def resident_phone(request: Request, db: DbDep, settings: SettingsDep) -> str | None:
-    """The phone of the resident signed in on this browser (a one-time code), if any."""
-    token = request.cookies.get(TOKEN_COOKIE)
-    if not token:
-        return None
-    try:
-        with db.transaction() as conn:
-            return resident_auth.phone_from_token(conn, token, secret_key=settings.secret_key)
-    except NotAuthenticated:
-        return None
 
 
 @router.get("/safe/{reference}")

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from gridwork.domain.errors import NotAuthenticated, RateLimited
 from gridwork.services.users import revoke_token
 from gridwork.web.api.auth import sign_in
+from gridwork.web.cookies import set_private_cookie
 from gridwork.web.deps import SESSION_COOKIE, DbDep, GuardDep, MaybeActorDep, SettingsDep
 from gridwork.web.pages.common import PagesDep, safe_next
 from gridwork.web.pages.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -50,15 +51,7 @@ def signin(
             failed="limited" if isinstance(error, RateLimited) else "wrong",
         )
     response = RedirectResponse(safe_next(next, home_for(actor)), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=seconds,
-        httponly=True,
-        samesite="strict",
-        secure=settings.env == "prod",
-        path="/",
-    )
+    set_private_cookie(response, settings, SESSION_COOKIE, token, seconds)
     return response
 
 
