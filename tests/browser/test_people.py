@@ -75,3 +75,30 @@ def test_staff_read_the_registry_and_see_who_read_a_record(
     check_accessible(page)
     page.screenshot(path=shots / "13-resident.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_the_community_pages_read_well(
+    browser: Browser, served: str, artifacts: Path, language: str
+) -> None:
+    """Staff add a facility; the public page shows it with the tally of proposals."""
+    shots = artifacts / language
+    context = new_context(browser, served, language, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, "staff", language)
+    page.goto("/facilities")
+    page.fill("#new-name", f"金元长者食堂 {language}")
+    page.select_option("#new-kind", "canteen")
+    page.fill("#new-hours", "11:00–13:00")
+    page.fill("#new-places", "120")
+    page.locator("section form button[type=submit]").click()
+    expect(page.locator(".alert.ok")).to_be_visible()
+    check_accessible(page)
+    page.screenshot(path=shots / "19-facilities.png", full_page=True)
+    page.goto("/community/520115007005")
+    expect(page.locator(".card h3", has_text=f"金元长者食堂 {language}")).to_be_visible()
+    check_accessible(page)
+    page.screenshot(path=shots / "20-community.png", full_page=True)
+    page.goto("/proposals")
+    check_accessible(page)
+    context.close()

@@ -265,6 +265,8 @@ PAGE_POSTS = [
     "/me/signin/code",
     "/me/signin/verify",
     "/proposals/1/answer",
+    "/facilities",
+    "/facilities/1",
 ]
 PAGE_GETS = [
     "/cases",
@@ -281,6 +283,7 @@ PAGE_GETS = [
     "/supplies/520115007005",
     "/community/520115007005",
     "/proposals",
+    "/facilities",
 ]
 
 

@@ -170,3 +170,41 @@ def test_the_community_pages(conn: Connection, client: TestClient) -> None:
     assert answered.status_code == 200 and "答复已发布" in answered.text
     public = client.get(f"/community/{JINYUAN}").text
     assert "已采纳，落实中" in public and "下月安装" in public
+
+
+def test_staff_keep_facilities_on_their_page(conn: Connection, client: TestClient) -> None:
+    load_world(conn)
+    login(conn, client, role="community_staff", area=JINYUAN, username="keeperpage")
+    client.post("/signin", data={"username": "keeperpage", "password": "correct-horse-battery"})
+    bad = client.post(
+        "/facilities",
+        data={"community_code": JINYUAN, "kind": "health", "name": "卫生站", "capacity": "many"},
+    )
+    assert bad.status_code == 422 and "卫生站" in bad.text  # the form keeps what was typed
+    added = client.post(
+        "/facilities",
+        data={
+            "community_code": JINYUAN,
+            "kind": "health",
+            "name": "金元卫生服务站",
+            "opening_hours": "8:00–17:00",
+            "capacity": "20",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    page = client.get("/facilities").text
+    number = page.split('action="/facilities/')[1].split('"')[0]
+    saved = client.post(
+        f"/facilities/{number}",
+        data={"name": "金元卫生服务站", "opening_hours": "7:30–17:30", "capacity": "25"},
+    )
+    assert saved.status_code == 200 and "7:30–17:30" in saved.text
+    public = client.get(f"/community/{JINYUAN}").text
+    assert "7:30–17:30" in public and "卫生服务站" in public
+    client.post(f"/facilities/{number}", data={"name": "金元卫生服务站", "archive": "1"})
+    assert "金元卫生服务站" not in client.get(f"/community/{JINYUAN}").text
+    outside = client.post(
+        "/facilities", data={"community_code": "520115007001", "kind": "health", "name": "x"}
+    )
+    assert outside.status_code == 404

@@ -374,3 +374,19 @@ def proposals_for(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
         .limit(PUBLIC_LIMIT)
     ).mappings()
     return [_proposal_view(r) for r in rows]
+
+
+def facilities_kept_by(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
+    """Every facility (archived too) in the communities the actor keeps, for the desk."""
+    codes = [g.area_code for g in actor.grants if g.role in COMMUNITY_KEEPERS]
+    if not codes:
+        return []
+    rows = conn.execute(
+        select(facilities)
+        .where(or_(*(in_subtree(facilities.c.community_code, c) for c in codes)))
+        .order_by(
+            facilities.c.community_code, facilities.c.archived_at.is_not(None), facilities.c.id
+        )
+        .limit(PUBLIC_LIMIT)
+    ).mappings()
+    return [_facility_view(r) for r in rows]

@@ -40,6 +40,7 @@ from gridwork.web.pages import cases as case_pages
 from gridwork.web.pages import community as community_pages
 from gridwork.web.pages import dashboard as dashboard_pages
 from gridwork.web.pages import emergencies as emergency_pages
+from gridwork.web.pages import facilities as facility_pages
 from gridwork.web.pages import people as people_pages
 from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import safe as safe_pages
@@ -113,6 +114,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         safe_pages,
         supply_pages,
         community_pages,
+        facility_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)
