@@ -35,6 +35,7 @@ from tests.factories import (
     household,
     load_world,
     login,
+    make_user,
     report_case,
     resident,
 )
@@ -161,6 +162,13 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("POST", "/api/v1/emergencies/{emergency}/end", roles=EMERGENCY_COMMANDERS),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/supplies", unit=JINYUAN),
+    Endpoint("GET", "/api/v1/workers/{worker}/records", roles=EMERGENCY_COMMANDERS),
+    Endpoint(
+        "POST",
+        "/api/v1/workers/{worker}/records",
+        {"kind": "training", "title": "急救培训", "on_date": "2026-11-01", "hours": 4},
+        roles=EMERGENCY_COMMANDERS,
+    ),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/facilities", kind="public"),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/demands", kind="public"),
     Endpoint(
@@ -252,7 +260,7 @@ def users(conn: Connection, client: TestClient) -> Iterator[tuple[Role, str, dic
     yield Role.ADMIN, "country", login(conn, client, role="admin", area="all", username="root")
 
 
-def world(conn: Connection, client: TestClient) -> dict[str, int]:
+def world(conn: Connection, client: TestClient) -> dict[str, Any]:
     """A case, a household with an elderly resident living alone, and a helper, in grid 001."""
     load_world(conn)
     staff = login(conn, client, role="community_staff", area=JINYUAN, username="matrixstaff")
@@ -289,7 +297,9 @@ def world(conn: Connection, client: TestClient) -> dict[str, int]:
         headers=staff,
     ).json()["id"]
     proposal = propose(conn, PHONE, JINYUAN, "增加座椅", "公园里", secret_key=SECRET)["id"]
+    make_user(conn, username="matrixworker", role="grid_worker", area=GRID1)
     return {
+        "worker": "matrixworker",
         "facility": facility,
         "proposal": proposal,
         "depot": depot,
@@ -313,7 +323,7 @@ def first_task(conn: Connection, emergency: int) -> int:
     return found
 
 
-def fill(value: Any, ids: dict[str, int]) -> Any:
+def fill(value: Any, ids: dict[str, Any]) -> Any:
     if isinstance(value, str):
         for key, number in ids.items():
             if value == f"{{{key}}}":
@@ -338,7 +348,7 @@ def undone(conn: Connection) -> Iterator[None]:
 
 
 def call(
-    client: TestClient, endpoint: Endpoint, ids: dict[str, int], headers: dict[str, str]
+    client: TestClient, endpoint: Endpoint, ids: dict[str, Any], headers: dict[str, str]
 ) -> Any:
     path = fill(endpoint.path, ids)
     if endpoint.csv is not None:
@@ -403,6 +413,7 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
         "{task}": "{task_id}",
         "{depot}": "{depot_id}",
         "{facility}": "{facility_id}",
+        "{worker}": "{username}",
         "{proposal}": "{proposal_id}",
     }
     covered = set()

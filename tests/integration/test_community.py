@@ -208,3 +208,50 @@ def test_staff_keep_facilities_on_their_page(conn: Connection, client: TestClien
         "/facilities", data={"community_code": "520115007001", "kind": "health", "name": "x"}
     )
     assert outside.status_code == 404
+
+
+def test_workers_training_and_commendations(conn: Connection, client: TestClient) -> None:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="recordkeeper")
+    worker = login(conn, client, role="grid_worker", area=GRID1, username="trainee")
+    course = {"kind": "training", "title": "应急救护培训", "on_date": "2026-10-12", "hours": 6}
+    added = client.post("/api/v1/workers/trainee/records", json=course, headers=staff)
+    assert added.status_code == 201, added.text
+    client.post(
+        "/api/v1/workers/trainee/records",
+        json={"kind": "commendation", "title": "帮助独居老人", "on_date": "2026-11-02"},
+        headers=staff,
+    )
+    record = client.get("/api/v1/workers/trainee/records", headers=staff).json()
+    assert record["training_hours"] == 6.0
+    assert [c["for"] for c in record["commendations"]] == ["帮助独居老人"]
+    for bad in (
+        {**course, "hours": None},
+        {**course, "kind": "demerit"},
+        {**course, "on_date": "2099-01-01"},
+        {"kind": "commendation", "title": "x", "on_date": "2026-11-02", "hours": 2},
+    ):
+        answer = client.post("/api/v1/workers/trainee/records", json=bad, headers=staff)
+        assert answer.status_code == 422, bad
+    assert client.get("/api/v1/workers/trainee/records", headers=worker).status_code == 403
+    assert client.get("/api/v1/workers/nobody/records", headers=staff).status_code == 404
+
+
+def test_the_workers_page(conn: Connection, client: TestClient) -> None:
+    load_world(conn)
+    login(conn, client, role="community_staff", area=JINYUAN, username="recordkeeper2")
+    login(conn, client, role="grid_worker", area=GRID1, username="trainee2")
+    client.post("/signin", data={"username": "recordkeeper2", "password": "correct-horse-battery"})
+    assert "trainee2" in client.get("/workers").text
+    bad = client.post(
+        "/workers/trainee2/records", data={"kind": "training", "title": "消防", "on_date": "x"}
+    )
+    assert bad.status_code == 422
+    done = client.post(
+        "/workers/trainee2/records",
+        data={"kind": "training", "title": "消防安全培训", "on_date": "2026-11-01", "hours": "3"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    page = client.get("/workers").text
+    assert "消防安全培训" in page and "培训3.0小时" in page

@@ -47,3 +47,13 @@ def may_answer(current: ProposalStatus, wanted: ProposalStatus) -> bool:
     """Answers move forward: an open or considered proposal may be considered, accepted or
     declined; an accepted or declined one is settled."""
     return wanted in ANSWERS and current not in FINAL
+
+
+class RecordKind(StrEnum):
+    """What a worker's record notes."""
+
+    TRAINING = "training"
+    COMMENDATION = "commendation"
+
+
+MAX_TRAINING_HOURS = 500.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -76,4 +77,20 @@ proposal_supports = Table(
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("proposal_id", "supporter_hash", name="one_each"),
     comment="One resident's support for a proposal (one each).",
+)
+
+worker_records = Table(
+    "worker_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("users.id"), nullable=False),
+    Column("kind", String(16), nullable=False, comment="training or commendation"),
+    Column("title", String(200), nullable=False, comment="the course, or what it was for"),
+    Column("hours", Float, nullable=True, comment="training hours"),
+    Column("on_date", Date, nullable=False),
+    Column("by_label", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('training', 'commendation')", name="known_kind"),
+    Index("ix_worker_records_user", "user_id", "on_date"),
+    comment="A worker's training and commendations, as their community recorded them.",
 )

@@ -46,6 +46,7 @@ from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import safe as safe_pages
 from gridwork.web.pages import signin as signin_pages
 from gridwork.web.pages import supplies as supply_pages
+from gridwork.web.pages import workers as worker_pages
 from gridwork.web.pages.assets import mount_assets
 from gridwork.web.pages.templating import Pages
 
@@ -115,6 +116,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         supply_pages,
         community_pages,
         facility_pages,
+        worker_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 
 from gridwork.web.people_schemas import Strict
@@ -52,3 +54,13 @@ class AnswerIn(BaseModel):
     status: str = Field(max_length=12, description="considering, accepted or declined")
     answer: str = Field(max_length=4000)
     category: str = Field(default="other", max_length=40, description="of the case, if accepted")
+
+
+class WorkerRecordIn(BaseModel):
+    """A training a worker took, or a commendation."""
+
+    model_config = Strict
+    kind: str = Field(max_length=16, description="training or commendation")
+    title: str = Field(max_length=200)
+    on_date: date
+    hours: float | None = Field(default=None, ge=0, le=500)

@@ -8,7 +8,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from gridwork.services import community
-from gridwork.web.community_schemas import AnswerIn, FacilityIn, FacilityPatch, ProposalIn
+from gridwork.services.worker_records import add_record, record_of
+from gridwork.web.community_schemas import (
+    AnswerIn,
+    FacilityIn,
+    FacilityPatch,
+    ProposalIn,
+    WorkerRecordIn,
+)
 from gridwork.web.deps import ActorDep, DbDep, ResidentDep, SettingsDep, ZoneDep
 from gridwork.web.render import to_json
 
@@ -89,3 +96,20 @@ def demands(db: DbDep, zone: ZoneDep, code: str) -> Any:
     """What residents asked for and what was done (public): counts and the proposals."""
     with db.transaction() as conn:
         return to_json(community.demands(conn, code), zone)
+
+
+@router.get("/workers/{username}/records")
+def worker_record(db: DbDep, zone: ZoneDep, actor: ActorDep, username: str) -> Any:
+    """A worker's training (with total hours) and commendations, emergency ones included."""
+    with db.transaction() as conn:
+        return to_json(record_of(conn, actor, username), zone)
+
+
+@router.post("/workers/{username}/records", status_code=201)
+def add_worker_record(
+    db: DbDep, zone: ZoneDep, actor: ActorDep, username: str, body: WorkerRecordIn
+) -> Any:
+    """Note a training (with hours) or a commendation (community staff and above)."""
+    with db.transaction(write=True) as conn:
+        done = add_record(conn, actor, username, body.kind, body.title, body.on_date, body.hours)
+    return to_json(done, zone)
