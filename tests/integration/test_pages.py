@@ -206,3 +206,14 @@ def test_dashboard_shows_and_exports_the_units_figures(
     shapes = client.get(f"/dashboard/{JINYUAN}/map.json")
     assert shapes.status_code == 200
     assert client.get("/dashboard/520102").status_code == 404  # another district
+
+
+def test_a_country_wide_admin_starts_at_the_first_province(
+    conn: Connection, client: TestClient
+) -> None:
+    make_user(conn, username="national", role="admin", area="all")
+    sign_in(client, "national")
+    for page in ("/dashboard", "/supplies"):
+        start = client.get(page, follow_redirects=False).headers["location"]
+        assert start.endswith("/11"), (page, start)  # Beijing: the lowest province code here
+        assert client.get(start).status_code == 200

@@ -8,9 +8,35 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request, UploadFile
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 
+from gridwork.domain.access import Actor
+from gridwork.domain.areas import Level
 from gridwork.services.media import MAX_BYTES, store_photo
+from gridwork.store.tables import areas
+from gridwork.web.database import Database
 from gridwork.web.pages.templating import Pages
+
+
+def start_unit(db: Database, actor: Actor) -> str | None:
+    """Where a user's unit pages start: the widest unit they hold; for a grant over the
+    whole country (which has no page of its own), the first province."""
+    codes = sorted((g.area_code for g in actor.grants), key=len)
+    if not codes:
+        return None
+    if codes[0]:
+        return codes[0]
+    with db.transaction() as conn:
+        first: str | None = (
+            conn.execute(
+                select(areas.c.code)
+                .where(areas.c.level == Level.PROVINCE.value)
+                .order_by(areas.c.code)
+            )
+            .scalars()
+            .first()
+        )
+    return first
 
 
 async def get_pages(request: Request) -> Pages:

@@ -23,7 +23,7 @@ from gridwork.services.paging import PageRequest
 from gridwork.services.stats import unit_stats
 from gridwork.web.deps import DbDep, MaybeActorDep
 from gridwork.web.errors import status_for
-from gridwork.web.pages.common import PagesDep, to_signin
+from gridwork.web.pages.common import PagesDep, start_unit, to_signin
 
 router = APIRouter(include_in_schema=False)
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
@@ -35,20 +35,14 @@ def _period(days: str) -> tuple[date, date, str]:
     return end - timedelta(days=PERIODS[chosen] - 1), end, chosen
 
 
-def _top_unit(actor: Actor) -> str | None:
-    codes = sorted((g.area_code for g in actor.grants), key=len)
-    return codes[0] if codes else None
-
-
 @router.get("/dashboard")
-def dashboard_home(request: Request, actor: MaybeActorDep) -> Response:
+def dashboard_home(request: Request, actor: MaybeActorDep, db: DbDep) -> Response:
     """A user's dashboard starts at the widest unit they hold."""
     if actor is None:
         return to_signin(request)
-    top = _top_unit(actor)
+    top = start_unit(db, actor)
     if top is None:
         raise InvalidInput("your account holds no unit; ask an administrator for a grant")
-    # The national root has no dashboard of its own: start at the first level below it.
     return RedirectResponse(f"/dashboard/{top}", status_code=303)
 
 

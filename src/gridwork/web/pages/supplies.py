@@ -14,7 +14,7 @@ from gridwork.domain.supplies import SUPPLY_KEEPERS, SupplyKind
 from gridwork.services import supplies
 from gridwork.web.deps import DbDep, MaybeActorDep
 from gridwork.web.errors import status_for
-from gridwork.web.pages.common import PagesDep, to_signin
+from gridwork.web.pages.common import PagesDep, start_unit, to_signin
 
 router = APIRouter(include_in_schema=False)
 Number = Annotated[str, Form(max_length=10)]
@@ -44,10 +44,12 @@ def _page(
 
 
 @router.get("/supplies")
-def home(request: Request, actor: MaybeActorDep) -> Response:
+def home(request: Request, actor: MaybeActorDep, db: DbDep) -> Response:
     if actor is None:
         return to_signin(request)
-    top = sorted((g.area_code for g in actor.grants), key=len)[0]
+    top = start_unit(db, actor)
+    if top is None:
+        raise InvalidInput("your account holds no unit; ask an administrator for a grant")
     return RedirectResponse(f"/supplies/{top}", status_code=303)
 
 
