@@ -60,7 +60,8 @@ def _emergency(conn: Connection, ref: str) -> RowMapping:
     return row
 
 
-def _codes(conn: Connection, emergency_id: int) -> list[str]:
+def active_codes(conn: Connection, emergency_id: int) -> list[str]:
+    """The units an emergency covers now."""
     return list(
         conn.execute(
             select(emergency_areas.c.area_code).where(
@@ -74,13 +75,13 @@ def _codes(conn: Connection, emergency_id: int) -> list[str]:
 def seen(conn: Connection, actor: Actor, ref: str) -> tuple[RowMapping, list[str]]:
     """The emergency and its units, if it touches the actor's part of the hierarchy."""
     row = _emergency(conn, ref)
-    codes = _codes(conn, row["id"])
-    if not _visible(actor, codes):
+    codes = active_codes(conn, row["id"])
+    if not touches(actor, codes):
         raise NotFound(f"no emergency {ref}")
     return row, codes
 
 
-def _visible(actor: Actor, codes: list[str]) -> bool:
+def touches(actor: Actor, codes: list[str]) -> bool:
     """The actor sees an emergency that touches their part of the hierarchy."""
     return any(
         actor.covers(c) or any(g.area_code.startswith(c) for g in actor.grants) for c in codes
@@ -467,7 +468,7 @@ def change_areas(
         )
     return {
         "id": row["id"],
-        "area_codes": _codes(conn, row["id"]),
+        "area_codes": active_codes(conn, row["id"]),
         "tasks_added": added,
         "tasks_withdrawn": withdrawn,
     }

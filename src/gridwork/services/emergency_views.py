@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, desc, select
 
 from gridwork.domain.access import EMERGENCY_COMMANDERS, Actor
-from gridwork.services.emergencies import COUNTS, report
-from gridwork.store.emergency_tables import emergencies, emergency_areas, emergency_counts
+from gridwork.services.emergencies import COUNTS, active_codes, report, touches
+from gridwork.store.emergency_tables import emergencies, emergency_counts
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import areas
 
@@ -23,18 +23,8 @@ def list_emergencies(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
     ).mappings()
     found = []
     for row in rows:
-        codes = list(
-            conn.execute(
-                select(emergency_areas.c.area_code).where(
-                    emergency_areas.c.emergency_id == row["id"],
-                    emergency_areas.c.removed_at.is_(None),
-                )
-            ).scalars()
-        )
-        touches = any(
-            actor.covers(c) or any(g.area_code.startswith(c) for g in actor.grants) for c in codes
-        )
-        if touches:
+        codes = active_codes(conn, row["id"])
+        if touches(actor, codes):
             found.append({**dict(row), "area_codes": codes})
         if len(found) == RECENT:
             break

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 
 from gridwork.domain.access import Actor, Role
 from gridwork.domain.errors import InvalidInput
+from gridwork.domain.rollups import EARLIEST_DAY, LATEST_DAY, day_in_range
 from gridwork.domain.workflow import OPEN_STATUSES
 from gridwork.services.areas import unit_in_scope
 from gridwork.services.clock import utcnow
@@ -53,6 +54,9 @@ def staffing_report(
 ) -> dict[str, Any]:
     """The unit's figures and one row per child unit."""
     now = now or utcnow()
+    for name, bound in (("from", start), ("to", end)):
+        if bound is not None and not day_in_range(bound.date()):
+            raise InvalidInput(f"dates from {EARLIEST_DAY} to {LATEST_DAY}", field=name)
     end = end or now
     start = start or end - timedelta(days=30)
     if start >= end:

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from gridwork.domain.errors import InvalidInput
-from gridwork.domain.rollups import EARLIEST_DAY, LATEST_DAY, day_in_range
 from gridwork.services.staffing import staffing_report
 from gridwork.web.deps import ActorDep, DbDep, ZoneDep
 from gridwork.web.render import to_json
@@ -31,9 +29,6 @@ def staffing(
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=zone)  # a bare date or time is local
         bounds.append(value)
-    for name, bound in zip(("from", "to"), bounds, strict=True):
-        if bound is not None and not day_in_range(bound.date()):
-            raise InvalidInput(f"dates from {EARLIEST_DAY} to {LATEST_DAY}", field=name)
     with db.transaction() as conn:
         report = staffing_report(conn, actor, code, start=bounds[0], end=bounds[1])
     return to_json(report, zone)

@@ -25,6 +25,8 @@ from gridwork.web.pages.common import PagesDep, photo_of, safe_next, to_signin
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+# The desk's three queues: new reports, accepted cases to dispatch, resolutions to check.
+DESK_QUEUES = (("intake", "submitted"), ("accepted", "accepted"), ("checking", "resolved"))
 OPEN = ["submitted", "accepted", "dispatched", "in_progress", "resolved"]
 
 
@@ -59,40 +61,29 @@ def my_cases(
 
 @router.get("/desk")
 def desk(request: Request, pages: PagesDep, actor: MaybeActorDep, db: DbDep) -> Response:
-    """Community staff's two queues: new reports to accept, resolutions to check."""
+    """Community staff's queues: new reports to accept, cases to dispatch, resolutions to check."""
     if actor is None:
         return to_signin(request)
     with db.transaction() as conn:
-        intake = list_cases_for(
-            conn,
-            actor,
-            PageRequest(1, PAGE_SIZE),
-            statuses=["submitted"],
-            oldest_deadline_first=True,
-        )
-        accepted = list_cases_for(
-            conn,
-            actor,
-            PageRequest(1, PAGE_SIZE),
-            statuses=["accepted"],
-            oldest_deadline_first=True,
-        )
-        checking = list_cases_for(
-            conn,
-            actor,
-            PageRequest(1, PAGE_SIZE),
-            statuses=["resolved"],
-            oldest_deadline_first=True,
-        )
+        queues = {
+            queue: list_cases_for(
+                conn,
+                actor,
+                PageRequest(1, PAGE_SIZE),
+                statuses=[status],
+                oldest_deadline_first=True,
+            )
+            for queue, status in DESK_QUEUES
+        }
         names = category_names(conn)
     return pages.render(
         request,
         "desk.html",
         actor,
-        intake=intake,
-        accepted=accepted,
-        checking=checking,
         category_names=names,
+        intake=queues["intake"],
+        accepted=queues["accepted"],
+        checking=queues["checking"],
     )
 
 
