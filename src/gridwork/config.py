@@ -56,6 +56,28 @@ class Settings(BaseSettings):
         description="How residents' one-time codes are sent: `console` (prints them; "
         "development) or `package.module:Name` of a sender with `send(phone, message)`.",
     )
+    sms_sender: str = Field(
+        default="console",
+        description="The SMS gateway for notifications residents chose to get by SMS: "
+        "`console` (prints them; development) or `package.module:Name` of a sender with "
+        "`send(phone, message)`.",
+    )
+    smtp_host: str = Field(
+        default="", description="SMTP server for e-mail notifications (empty: e-mail is off)."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_from: str = Field(
+        default="gridwork@localhost", description="The From address of e-mail notifications."
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")
+    smtp_username: str = Field(default="", description="SMTP login (empty: no login).")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    notify_interval: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between the server's deliveries of pending notifications (0: "
+        "the server does not deliver; run `gridwork notify send` from cron instead).",
+    )
     login_failures_per_user: int = Field(
         default=5, ge=1, description="Failed sign-ins allowed per account in 15 minutes."
     )

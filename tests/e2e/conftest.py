@@ -40,11 +40,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str, log_path: Path | None = None) -> Iterator[str]:
+def running_server(
+    url: str, log_path: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """`gridwork serve` on a free port; yields its base URL and stops it afterwards. Its
     standard error goes to `log_path` when given (to show a failing test's tracebacks)."""
     port = free_port()
     env = {**os.environ, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_SECRET_KEY": SECRET}
+    env |= extra_env or {}
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gridwork", "serve", "--port", str(port)],

@@ -98,7 +98,10 @@ def test_sweep_and_visit_rules(fresh_url: str) -> None:
     swept = run_cli(fresh_url, "sweep")
     assert swept.returncode == 0, swept.stderr
     assert "0 visits newly overdue" in swept.stdout
-    assert "retention (365 days): 0 cases and 0 residents anonymised" in swept.stdout
+    assert (
+        "retention (365 days): 0 cases, 0 residents and 0 mediations anonymised, 0 old notifications deleted"
+        in swept.stdout
+    )
     rules = run_cli(fresh_url, "visits", "rules")
     assert "aged80_alone" in rules.stdout and "every   7 days" in rules.stdout
     changed = run_cli(fresh_url, "visits", "set-rule", "aged60_alone", "--interval", "10")

@@ -15,6 +15,7 @@ from gridwork.cli import (
     demo,
     geo,
     grids,
+    notify,
     registry,
     serve,
     stats,
@@ -54,6 +55,7 @@ for module in (
     audit,
     stats,
     sweep,
+    notify,
     demo,
     serve,
 ):

@@ -23,6 +23,7 @@ def command(ctx: CliContext) -> None:
     )
     click.echo(f"{report.visits_flagged} visits newly overdue")
     click.echo(
-        f"retention ({ctx.settings.retention_days} days): {report.retention.cases} cases and "
-        f"{report.retention.residents} residents anonymised"
+        f"retention ({ctx.settings.retention_days} days): {report.retention.cases} cases, "
+        f"{report.retention.residents} residents and {report.retention.mediations} mediations "
+        f"anonymised, {report.retention.notifications} old notifications deleted"
     )

@@ -19,6 +19,7 @@ class Role(StrEnum):
     CITY_ADMIN = "city_admin"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    LEGAL_STAFF = "legal_staff"  # a community's legal adviser or mediator (调解员)
 
 
 _HANDLER = frozenset({Action.START, Action.RESOLVE, Action.ESCALATE})
@@ -33,6 +34,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CITY_ADMIN: _DESK,
     Role.AUDITOR: frozenset(),
     Role.ADMIN: _DESK,
+    Role.LEGAL_STAFF: frozenset(),
 }
 # What an anonymous resident holding the case secret may do with their own case.
 RESIDENT_ACTIONS = frozenset({Action.RATE, Action.REOPEN})

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from gridwork.domain.errors import InvalidInput
-from gridwork.domain.workflow import Status
+from gridwork.domain.workflow import ENDED_STATUSES
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
@@ -16,8 +16,8 @@ _W3C = re.compile(
 
 
 def open311_status(status: str) -> str:
-    """Open311 knows only open and closed: closed and rejected cases are closed."""
-    return "closed" if status in (Status.CLOSED.value, Status.REJECTED.value) else "open"
+    """Open311 knows only open and closed: closed, rejected and merged cases are closed."""
+    return "closed" if status in ENDED_STATUSES else "open"
 
 
 def parse_datetime(value: str, field: str) -> datetime:

@@ -21,6 +21,7 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    MERGED = "merged"  # a duplicate, merged into the case that carries the work
 
 
 class Action(StrEnum):
@@ -36,6 +37,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     REOPEN = "reopen"
     RATE = "rate"
+    MERGE = "merge"
 
 
 S = Status
@@ -53,13 +55,20 @@ TRANSITIONS: dict[tuple[Action, Status], Status] = {
     (Action.ESCALATE, S.IN_PROGRESS): S.ACCEPTED,
     (Action.REOPEN, S.CLOSED): S.ACCEPTED,
     (Action.RATE, S.CLOSED): S.CLOSED,
+    (Action.MERGE, S.SUBMITTED): S.MERGED,  # duplicates: the surviving case carries the work
+    (Action.MERGE, S.ACCEPTED): S.MERGED,
+    (Action.MERGE, S.DISPATCHED): S.MERGED,
 }
 
+# Finished without a closure of their own (Open311 calls these closed too).
+ENDED_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.MERGED})
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED})
 # States in which the handling deadline runs and the sweep may escalate.
 CLOCK_RUNNING = frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS})
 # Actions that need a note saying why or what was done.
 NOTE_REQUIRED = frozenset({Action.REJECT, Action.RESOLVE, Action.RETURN, Action.ESCALATE})
+# Actions with their own service (they need more than a note), not the generic action call.
+OWN_SERVICE = frozenset({Action.MERGE})
 
 REOPEN_WINDOW_DAYS = 7
 

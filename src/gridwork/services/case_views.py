@@ -10,7 +10,7 @@ from sqlalchemy import Connection, RowMapping, select
 from gridwork.domain.sla import is_overdue
 from gridwork.domain.workflow import CLOCK_RUNNING, Status, allowed_actions
 from gridwork.services.clock import utcnow
-from gridwork.store.tables import areas, case_events, users
+from gridwork.store.tables import areas, case_events, cases, users
 
 
 def case_summary(row: RowMapping) -> dict[str, Any]:
@@ -62,6 +62,15 @@ def staff_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
         reporter={"name": row["reporter_name"], "phone": row["reporter_phone"]},
         allowed_actions=[a.value for a in allowed_actions(Status(row["status"]))],
         timeline=_timeline(conn, row["id"], with_actors=True),
+        merged_into=_merged_into(conn, row),
+        duplicates=[
+            {"id": r.id, "reference": r.reference}
+            for r in conn.execute(
+                select(cases.c.id, cases.c.reference)
+                .where(cases.c.merged_into_id == row["id"])
+                .order_by(cases.c.id)
+            )
+        ],
     )
     return view
 
@@ -75,7 +84,23 @@ def resident_view(
     """
     view = case_summary(row)
     view["timeline"] = _timeline(conn, row["id"], with_actors=False, rows=events)
+    survivor = _merged_into(conn, row)
+    if survivor is not None:  # the reporter follows the case that carries the work
+        survivor["timeline"] = _timeline(conn, survivor["id"], with_actors=False)
+    view["merged_into"] = survivor
     return view
+
+
+def _merged_into(conn: Connection, row: RowMapping) -> dict[str, Any] | None:
+    """The surviving case of a merged duplicate (reference and status; no personal data)."""
+    if row.get("merged_into_id") is None:
+        return None
+    found = conn.execute(
+        select(cases.c.id, cases.c.reference, cases.c.status).where(
+            cases.c.id == row["merged_into_id"]
+        )
+    ).one()
+    return {"id": found.id, "reference": found.reference, "status": found.status}
 
 
 def _timeline(

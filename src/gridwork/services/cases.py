@@ -15,9 +15,17 @@ from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from gridwork.domain.ids import parse_id
 from gridwork.domain.people import Purpose
 from gridwork.domain.sla import Urgency, deadline_for
-from gridwork.domain.workflow import CLOCK_RUNNING, NOTE_REQUIRED, Action, Status, next_status
+from gridwork.domain.workflow import (
+    CLOCK_RUNNING,
+    NOTE_REQUIRED,
+    OWN_SERVICE,
+    Action,
+    Status,
+    next_status,
+)
 from gridwork.services.areas import escape_like
 from gridwork.services.audit import Reader, record_reads
+from gridwork.services.case_notices import tell_about_case
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
 from gridwork.services.paging import Page, PageRequest
@@ -67,7 +75,8 @@ def _visible_filter(actor: Actor) -> Any:
     )
 
 
-def _case_id(case_ref: str) -> int:
+def resolve_case_id(case_ref: str) -> int:
+    """The case id a reference in a path names (NotFound when it names none)."""
     number = parse_id(case_ref)
     if number is None:
         raise NotFound(f"no case {case_ref}")
@@ -79,7 +88,11 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
 
     The view shows the reporter's name and phone, so reading it is audited (purpose: case).
     """
-    row = conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
+    row = (
+        conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
+        .mappings()
+        .first()
+    )
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
     if row["reporter_name"] is not None or row["reporter_phone"] is not None:
@@ -193,6 +206,10 @@ def act_on_case(
         raise InvalidInput(
             f"unknown action {request.action!r}; actions are {names}", field="action"
         ) from None
+    if action in OWN_SERVICE:
+        raise InvalidInput(
+            "merge a duplicate with POST /api/v1/cases/{id}/merge {into}", field="action"
+        )
     if actor is None:
         if secret is None:
             raise NotFound(f"no case {case_ref}")
@@ -202,16 +219,14 @@ def act_on_case(
         label = RESIDENT
     else:
         found = (
-            conn.execute(select(cases).where(cases.c.id == _case_id(case_ref))).mappings().first()
+            conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
+            .mappings()
+            .first()
         )
         if found is None or not is_visible_to(actor, found):
             raise NotFound(f"no case {case_ref}")
         row = found
-        roles = actor.roles_over([row["area_code"], row["handler_unit"]])
-        if row["assignee_id"] == actor.user_id:
-            roles.add(Role.GRID_WORKER)
-        if not may_take(roles, action):
-            raise PermissionDenied(f"your role may not {action.value} this case")
+        require_action(actor, row, action)
         label = actor.username
     apply_action(
         conn,
@@ -224,6 +239,16 @@ def act_on_case(
     )
     fresh = load_case(conn, row["id"])
     return staff_view(conn, fresh) if actor else resident_view(conn, fresh)
+
+
+def require_action(actor: Actor, row: RowMapping, action: Action) -> None:
+    """PermissionDenied unless one of the actor's roles over the case (or its assignment to
+    them) permits `action`."""
+    roles = actor.roles_over([row["area_code"], row["handler_unit"]])
+    if row["assignee_id"] == actor.user_id:
+        roles.add(Role.GRID_WORKER)
+    if not may_take(roles, action):
+        raise PermissionDenied(f"your role may not {action.value} this case")
 
 
 def apply_action(
@@ -311,6 +336,7 @@ def apply_action(
         )
     )
     count_event(conn, row, action.value, now, rating=rating)
+    tell_about_case(conn, row, action.value, note, values.get("assignee_id"), now)
 
 
 def _deadline(conn: Connection, row: RowMapping, now: datetime) -> datetime:
@@ -370,7 +396,7 @@ def actions_for(actor: Actor, view: dict[str, Any]) -> list[str]:
     return [
         name
         for name in view["allowed_actions"]
-        if Action(name) not in RESIDENT_ACTIONS and may_take(roles, Action(name))
+        if Action(name) not in RESIDENT_ACTIONS | OWN_SERVICE and may_take(roles, Action(name))
     ]
 
 

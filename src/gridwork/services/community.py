@@ -33,7 +33,8 @@ FACILITY_FIELDS = ("name", "address", "lat", "lng", "opening_hours", "capacity",
 PUBLIC_LIMIT = 200
 
 
-def _community(conn: Connection, code: str) -> RowMapping:
+def community_row(conn: Connection, code: str) -> RowMapping:
+    """The unit `code` (code, name, level), or NotFound."""
     row = (
         conn.execute(select(areas.c.code, areas.c.name, areas.c.level).where(areas.c.code == code))
         .mappings()
@@ -71,7 +72,7 @@ def create_facility(
     conn: Connection, actor: Actor, community_code: str, kind: str, values: dict[str, Any]
 ) -> dict[str, Any]:
     """Record a facility of a community (its staff and the administrators above)."""
-    unit = _community(conn, community_code)
+    unit = community_row(conn, community_code)
     require_role(
         actor,
         community_code,
@@ -150,7 +151,7 @@ def _facility_view(row: RowMapping) -> dict[str, Any]:
 
 def facilities_of(conn: Connection, code: str) -> dict[str, Any]:
     """The facilities of a unit's communities (public: places, hours, who runs them)."""
-    unit = _community(conn, code)
+    unit = community_row(conn, code)
     rows = conn.execute(
         select(facilities)
         .where(in_subtree(facilities.c.community_code, code), facilities.c.archived_at.is_(None))
@@ -181,7 +182,7 @@ def propose(
 ) -> dict[str, Any]:
     """A resident of the community proposes an improvement (their phone is kept only as a
     keyed hash, to stop them supporting their own proposal twice)."""
-    unit = _community(conn, community_code)
+    unit = community_row(conn, community_code)
     if unit["level"] != Level.COMMUNITY.value:
         raise InvalidInput("a proposal is made to a community", field="community_code")
     _resident_community(conn, phone, community_code)
@@ -330,7 +331,7 @@ def _proposal_view(row: RowMapping) -> dict[str, Any]:
 def demands(conn: Connection, code: str) -> dict[str, Any]:
     """What residents asked for and what was done, for a community or any unit above it:
     counts by status, answers on time, and the proposals, newest first (public)."""
-    unit = _community(conn, code)
+    unit = community_row(conn, code)
     where = in_subtree(proposals.c.community_code, code)
     counts = dict.fromkeys((s.value for s in ProposalStatus), 0)
     for status, number in conn.execute(

@@ -25,12 +25,15 @@ from gridwork.domain.emergencies import (
 )
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.notifications import Kind as NoticeKind
+from gridwork.domain.notifications import user_recipient
 from gridwork.domain.people import Flag
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
 from gridwork.services.clock import utcnow
 from gridwork.services.emergency_polygon import area_text, buildings_inside, parse_area
 from gridwork.services.intake import Report, submit_report_once
+from gridwork.services.notifications import Message, notify
 from gridwork.services.registry import require_role
 from gridwork.store.bulk import bulk_insert
 from gridwork.store.emergency_tables import (
@@ -299,7 +302,28 @@ def _generate(
         for i, name in enumerate(grid_names)
     }
     _add_counts(conn, emergency_id, _with_ancestors(per_grid))
+    _alert_workers(conn, emergency_id, assignee, now)
     return n, n
+
+
+def _alert_workers(
+    conn: Connection, emergency_id: int, assignee: np.ndarray, now: datetime
+) -> None:
+    """Tell each worker dealt checks how many (through the channel they chose)."""
+    staffed = assignee[assignee >= 0]
+    users, counts = np.unique(staffed, return_counts=True)
+    for user_id, count in zip(users.tolist(), counts.tolist(), strict=True):
+        notify(
+            conn,
+            [user_recipient(user_id)],
+            Message(
+                NoticeKind.EMERGENCY_ALERT,
+                f"紧急事件 #{emergency_id}",
+                f"您有 {count} 户需要排查，请按顺序联系，确认平安或记录需求。",
+                f"/emergencies/{emergency_id}/tasks",
+            ),
+            now=now,
+        )
 
 
 def declare(

@@ -15,7 +15,7 @@ from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
 from gridwork.domain.open311 import MAX_PAGE_SIZE, date_window, open311_status
 from gridwork.domain.sla import Urgency
-from gridwork.domain.workflow import Status
+from gridwork.domain.workflow import ENDED_STATUSES
 from gridwork.services.apikeys import Integrator
 from gridwork.services.cases import load_case
 from gridwork.services.clock import utcnow
@@ -190,7 +190,7 @@ def create_request(
 
 
 def _request_view(row: RowMapping, note: str | None, agency: str | None) -> dict[str, Any]:
-    closed = row["status"] in (Status.CLOSED.value, Status.REJECTED.value)
+    closed = row["status"] in ENDED_STATUSES
     return {
         "service_request_id": str(row["id"]),
         "status": open311_status(row["status"]),
@@ -269,7 +269,7 @@ def find_requests(conn: Connection, query: RequestQuery) -> list[dict[str, Any]]
     where = [cases.c.created_at >= start, cases.c.created_at <= end]
     if query.service_codes:
         where.append(cases.c.category_code.in_(query.service_codes))
-    closed = [Status.CLOSED.value, Status.REJECTED.value]
+    closed = [s.value for s in ENDED_STATUSES]
     if query.statuses == ["open"]:
         where.append(cases.c.status.not_in(closed))
     elif query.statuses == ["closed"]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from gridwork.domain.workflow import Status
 from gridwork.services.clock import utcnow
+from gridwork.store.mediation_tables import mediation_parties, mediation_sessions, mediations
+from gridwork.store.notification_tables import notifications
 from gridwork.store.people_tables import resident_flags, residents
 from gridwork.store.tables import cases
 
@@ -20,19 +22,26 @@ class RetentionReport:
 
     cases: int = 0
     residents: int = 0
+    mediations: int = 0
+    notifications: int = 0  # deleted: they name a phone or an e-mail address
 
 
 def anonymise_expired(
     conn: Connection, days: int, *, now: datetime | None = None
 ) -> RetentionReport:
     """Clear reporter name, phone and rating comment from cases closed (or rejected) more
-    than `days` ago, and name, phone and needs from residents archived that long ago."""
+            than `days` ago, name, phone and needs from residents archived that long ago, and the
+        parties and content of mediations ended that long ago; delete notifications older than
+    that."""
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     report = RetentionReport()
     finished = or_(
         and_(cases.c.status == Status.CLOSED.value, cases.c.closed_at < cutoff),
-        and_(cases.c.status == Status.REJECTED.value, cases.c.updated_at < cutoff),
+        and_(
+            cases.c.status.in_([Status.REJECTED.value, Status.MERGED.value]),
+            cases.c.updated_at < cutoff,
+        ),
     )
     result = conn.execute(
         update(cases)
@@ -54,4 +63,38 @@ def anonymise_expired(
             .values(name=None, phone=None, anonymised_at=now)
         )
     report.residents = len(ids)
+    report.mediations = _anonymise_mediations(conn, cutoff, now)
+    report.notifications = int(
+        conn.execute(delete(notifications).where(notifications.c.created_at < cutoff)).rowcount or 0
+    )
     return report
+
+
+def _anonymise_mediations(conn: Connection, cutoff: datetime, now: datetime) -> int:
+    """Clear the parties, the summary and the notes of mediations ended before `cutoff`; the
+    kind and outcome stay for the counts."""
+    ids = list(
+        conn.execute(
+            select(mediations.c.id).where(
+                mediations.c.closed_at < cutoff, mediations.c.anonymised_at.is_(None)
+            )
+        ).scalars()
+    )
+    if not ids:
+        return 0
+    conn.execute(
+        update(mediation_parties)
+        .where(mediation_parties.c.mediation_id.in_(ids))
+        .values(name=None, phone=None)
+    )
+    conn.execute(
+        update(mediation_sessions)
+        .where(mediation_sessions.c.mediation_id.in_(ids))
+        .values(note=None)
+    )
+    conn.execute(
+        update(mediations)
+        .where(mediations.c.id.in_(ids))
+        .values(summary=None, outcome_note=None, anonymised_at=now)
+    )
+    return len(ids)

@@ -140,6 +140,13 @@ cases = Table(
     Column("reopen_count", Integer, nullable=False, default=0),
     Column("event_count", Integer, nullable=False, default=0),
     Column(
+        "merged_into_id",
+        BigId,
+        ForeignKey("cases.id"),
+        nullable=True,
+        comment="the surviving case, when this one was merged into it as a duplicate",
+    ),
+    Column(
         "anonymised_at",
         UTCDateTime,
         nullable=True,
@@ -152,6 +159,8 @@ cases = Table(
     Index("ix_cases_assignee_id", "assignee_id"),
     Index("ix_cases_reporter_phone", "reporter_phone"),
     Index("ix_cases_closed_at", "closed_at"),
+    Index("ix_cases_category_lat", "category_code", "lat"),
+    Index("ix_cases_merged_into_id", "merged_into_id"),
     comment="Current projection of each case; the history is in case_events.",
 )
 

@@ -12,7 +12,9 @@ from fastapi import FastAPI
 
 from gridwork import __version__
 from gridwork.config import Settings
+from gridwork.services.channels import Channels, channels_from
 from gridwork.services.locate import Locator
+from gridwork.services.notifications import deliver_due
 from gridwork.services.otp import load_sender
 from gridwork.store.engine import make_engine
 from gridwork.web.api import (
@@ -21,9 +23,12 @@ from gridwork.web.api import (
     cases,
     categories,
     community,
+    duplicates,
     emergencies,
     helpers,
     locate,
+    mediations,
+    notifications,
     registry,
     resident,
     staffing,
@@ -41,6 +46,8 @@ from gridwork.web.pages import community as community_pages
 from gridwork.web.pages import dashboard as dashboard_pages
 from gridwork.web.pages import emergencies as emergency_pages
 from gridwork.web.pages import facilities as facility_pages
+from gridwork.web.pages import mediations as mediation_pages
+from gridwork.web.pages import messages as message_pages
 from gridwork.web.pages import people as people_pages
 from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import safe as safe_pages
@@ -61,14 +68,37 @@ def _warm(locator: Locator) -> None:
         log.warning("could not build the routing index at start-up", exc_info=True)
 
 
+def _deliver_forever(
+    database: Database, channels: Channels, interval: float, stop: threading.Event
+) -> None:
+    """Deliver pending notifications every `interval` seconds until the server stops; a
+    failure is logged and the next round tries again."""
+    while not stop.wait(interval):
+        try:
+            report = deliver_due(lambda: database.transaction(write=True), channels)
+            if report.sent or report.retrying or report.failed:
+                log.info("notifications: %s", report)
+        except Exception:
+            log.exception("notification delivery failed; trying again in %s s", interval)
+
+
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The web application for `settings` (tests pass their own `db`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
         if db is None:  # a served process, not a test's shared connection
             threading.Thread(target=_warm, args=(app.state.locator,), daemon=True).start()
+            if settings.notify_interval > 0:
+                threading.Thread(
+                    target=_deliver_forever,
+                    args=(app.state.db, channels_from(settings), settings.notify_interval, stop),
+                    name="notifications",
+                    daemon=True,
+                ).start()
         yield
+        stop.set()
 
     app = FastAPI(
         title="gridwork",
@@ -93,6 +123,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         areas,
         staffing,
         stats,
+        duplicates,
         cases,
         locate,
         registry,
@@ -101,6 +132,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         emergencies,
         supplies,
         community,
+        mediations,
+        notifications,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)
@@ -117,6 +150,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         community_pages,
         facility_pages,
         worker_pages,
+        mediation_pages,
+        message_pages,
         dashboard_pages,
     ):
         app.include_router(pages_module.router)

@@ -8,6 +8,8 @@ from gridwork.config import Settings
 from gridwork.store import (  # noqa: F401  (they register their tables)
     community_tables,
     emergency_tables,
+    mediation_tables,
+    notification_tables,
     people_tables,
     supply_tables,
 )

@@ -18,6 +18,7 @@ from gridwork.services.cases import (
     list_cases_for,
 )
 from gridwork.services.categories import list_categories
+from gridwork.services.duplicates import duplicates_of, may_merge, merge_case
 from gridwork.services.paging import PageRequest
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
@@ -155,12 +156,15 @@ def _case_page(
         view = get_case_for(conn, actor, case_ref, key=settings.secret_key)
         targets = dispatch_targets(conn, view)
         names = category_names(conn)
+        similar = duplicates_of(conn, actor, str(view["id"]))
     return pages.render(
         request,
         "case.html",
         actor,
         case=view,
         actions=actions_for(actor, view),
+        may_merge=may_merge(actor, view),
+        similar=similar,
         targets=targets,
         category_names=names,
         **extra,
@@ -228,3 +232,19 @@ async def act(
     target = safe_next(next, f"/cases/{case_ref}")
     joiner = "&" if "?" in target else "?"
     return RedirectResponse(f"{target}{joiner}done={action}", status_code=303)
+
+
+@router.post("/cases/{case_ref}/merge")
+def merge(
+    request: Request,
+    actor: MaybeActorDep,
+    db: DbDep,
+    case_ref: str,
+    into: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Merge this case, a duplicate, into `into`; the desk lands on the surviving case."""
+    if actor is None:
+        return to_signin(request)
+    with db.transaction(write=True) as conn:
+        survivor = merge_case(conn, actor, case_ref, into)
+    return RedirectResponse(f"/cases/{survivor['id']}?done=merge", status_code=303)

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
 from gridwork.domain.errors import GridworkError
-from gridwork.services import community, resident_auth
+from gridwork.services import community, notices, resident_auth
 from gridwork.services.categories import list_categories
 from gridwork.services.otp import CodeSender
 from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep
@@ -29,6 +29,7 @@ def _community_page(
     with db.transaction() as conn:
         places = community.facilities_of(conn, code)
         asked = community.demands(conn, code)
+        posted = notices.notices_of(conn, code)
     phone = resident_phone(request, db, settings)
     return pages.render(
         request,
@@ -36,6 +37,7 @@ def _community_page(
         actor,
         places=places,
         asked=asked,
+        posted=posted["items"],
         resident=phone is not None,
         **extra,
     )

@@ -18,6 +18,7 @@ STATUS = {
     "in_progress": N_("In progress"),
     "resolved": N_("Resolved"),
     "closed": N_("Closed"),
+    "merged": N_("Merged into another report"),
 }
 ACTION = {
     "submit": N_("Reported"),
@@ -28,6 +29,7 @@ ACTION = {
     "resolve": N_("Resolve"),
     "close": N_("Close"),
     "return": N_("Return for rework"),
+    "merge": N_("Merge as a duplicate"),
     "escalate": N_("Escalate"),
     "reopen": N_("Reopen"),
     "rate": N_("Rate"),
@@ -48,6 +50,7 @@ DONE = {
     "reopen": N_("Reopened"),
     "rate": N_("Rated"),
     "rehome": N_("Moved to a new grid"),
+    "merge": N_("Merged as a duplicate"),
 }
 ROLE = {
     "resident": N_("Resident"),
@@ -58,6 +61,7 @@ ROLE = {
     "city_admin": N_("City administrator"),
     "admin": N_("Administrator"),
     "auditor": N_("Auditor"),
+    "legal_staff": N_("Legal staff"),
     "unit": N_("Unit"),
 }
 LEVEL = {
@@ -151,4 +155,25 @@ PROPOSAL = {
     "considering": N_("Being considered"),
     "accepted": N_("Accepted: being done"),
     "declined": N_("Declined"),
+}
+DISPUTE = {
+    "marriage_family": N_("Marriage and family"),
+    "neighbours": N_("Neighbours"),
+    "house_land": N_("House and land"),
+    "labour": N_("Labour"),
+    "other": N_("Other"),
+}
+MEDIATION = {
+    "open": N_("In mediation"),
+    "agreement": N_("Written agreement"),
+    "legal_aid": N_("Referred to legal aid"),
+    "court": N_("Referred to court"),
+    "withdrawn": N_("Withdrawn"),
+}
+PARTY = {"applicant": N_("Applicant"), "respondent": N_("Respondent")}
+CHANNEL = {"in_app": N_("On this site"), "sms": N_("Text message (SMS)"), "email": N_("E-mail")}
+DELIVERY = {
+    "pending": N_("waiting to be sent"),
+    "sent": N_("sent"),
+    "failed": N_("could not be sent"),
 }

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from gridwork.domain.errors import GridworkError, InvalidInput, NotFound
 from gridwork.services.cases import ActionRequest, act_on_case, get_case_for_resident
 from gridwork.services.categories import list_categories
+from gridwork.services.duplicates import suggestions
 from gridwork.services.intake import Report, questions_for, submit_report
 from gridwork.services.outlines import grid_outlines_near, map_centre
 from gridwork.web.cookies import set_private_cookie
@@ -58,6 +59,22 @@ def report_questions(request: Request, pages: PagesDep, db: DbDep, category: str
     with db.transaction() as conn:
         questions = questions_for(conn, category[:40]) if category else []
     return pages.render(request, "_questions.html", questions=questions, form={})
+
+
+@router.get("/report/nearby")
+def report_nearby(
+    request: Request, pages: PagesDep, db: DbDep, category: str = "", lat: str = "", lng: str = ""
+) -> Response:
+    """Open reports of the chosen category within 50 m of the pin (swapped in by htmx)."""
+    try:
+        point = (float(lat), float(lng))
+    except ValueError:
+        point = None
+    nearby: list[dict[str, Any]] = []
+    if category and point is not None and -90 <= point[0] <= 90 and -180 <= point[1] <= 180:
+        with db.transaction() as conn:
+            nearby = suggestions(conn, category[:40], *point)
+    return pages.render(request, "_nearby.html", nearby=nearby)
 
 
 @router.get("/map/grids.json")

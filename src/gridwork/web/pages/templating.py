@@ -104,4 +104,6 @@ def home_for(actor: Actor | None) -> str:
         return "/dashboard"
     if "community_staff" in roles:
         return "/desk"
+    if "legal_staff" in roles:
+        return "/mediations"
     return "/work"

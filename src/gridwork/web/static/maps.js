@@ -41,6 +41,7 @@
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { keyboard: true, title: "pin" }).addTo(map); }
       if (pan) map.setView(latlng, 17);
       status.textContent = status.dataset.placed || "✓";
+      lng.dispatchEvent(new Event("change", { bubbles: true }));  // similar reports nearby
     }
     status.dataset.placed = pick.dataset.placed || "✓";
     if (lat.value && lng.value) place(L.latLng(start[0], start[1]), false);

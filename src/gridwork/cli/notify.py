@@ -1,0 +1,28 @@
+"""`gridwork notify send`: deliver pending notifications now (a served process also delivers
+them every GRIDWORK_NOTIFY_INTERVAL seconds)."""
+
+from __future__ import annotations
+
+import click
+
+from gridwork.cli.context import CliContext
+from gridwork.services.channels import channels_from
+from gridwork.services.notifications import deliver_due
+from gridwork.store.engine import begin_write
+
+
+@click.group("notify")
+def command() -> None:
+    """Notifications to residents and workers."""
+
+
+@command.command("send")
+@click.option("--batch", default=500, show_default=True, help="Most to send in one run.")
+@click.pass_obj
+def send_cmd(ctx: CliContext, batch: int) -> None:
+    """Deliver the notifications that are due (failures wait and are tried again)."""
+    report = deliver_due(lambda: begin_write(ctx.engine), channels_from(ctx.settings), batch=batch)
+    click.echo(
+        f"{report.sent} sent, {report.retrying} failed and will be tried again, "
+        f"{report.failed} given up"
+    )
