@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -26,6 +27,7 @@ from gridwork.domain.access import (
 )
 from gridwork.domain.mediation import MEDIATION_LOG_READERS, MEDIATORS
 from gridwork.domain.workflow import Action
+from gridwork.services.clock import utcnow
 from gridwork.services.community import propose
 from tests.conftest import SECRET
 from tests.factories import (
@@ -274,6 +276,40 @@ ENDPOINTS += [
     ),
     Endpoint("POST", "/api/v1/notices/{notice}/withdraw", unit=JINYUAN, roles=EMERGENCY_COMMANDERS),
     Endpoint("GET", f"/api/v1/areas/{JINYUAN}/notices", kind="public"),
+    Endpoint(
+        "POST",
+        "/api/v1/activities",
+        {
+            "community_code": JINYUAN,
+            "kind": "calligraphy",
+            "title": "书法班",
+            "starts_at": "{future}",
+        },
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/activities", kind="public"),
+    Endpoint(
+        "POST",
+        "/api/v1/activities/{activity}/signups",
+        {"resident_id": "{resident2}"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/activities/{activity}/signups/{signup}/cancel",
+        unit=JINYUAN,
+        roles=REGISTRY_EDITORS,
+    ),
+    Endpoint("GET", "/api/v1/activities/{activity}/roster", unit=JINYUAN, roles=REGISTRY_EDITORS),
+    Endpoint(
+        "POST",
+        "/api/v1/activities/{activity}/attendance",
+        {"session": 0, "resident_ids": ["{resident}"]},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
 ]
 # Routes outside the matrix, each with the reason.
 EXEMPT = {
@@ -381,7 +417,28 @@ def world(conn: Connection, client: TestClient) -> dict[str, Any]:
         headers=staff,
     ).json()["id"]
     second = report_case(client, area_code=GRID1, reporter={"name": NAME, "phone": PHONE})
+    other = resident(client, staff, home["id"], name="李四", birth_year=1950)
+    future = (utcnow() + timedelta(days=30)).isoformat()
+    activity = client.post(
+        "/api/v1/activities",
+        json={
+            "community_code": JINYUAN,
+            "kind": "tai_chi",
+            "title": "太极",
+            "starts_at": future,
+            "capacity": 5,
+        },
+        headers=staff,
+    ).json()["id"]
+    signup = client.post(
+        f"/api/v1/activities/{activity}/signups", json={"resident_id": person["id"]}, headers=staff
+    )
+    assert signup.status_code == 201, signup.text
     return {
+        "future": future,
+        "activity": activity,
+        "signup": signup.json()["id"],
+        "resident2": other["id"],
         "case2": second["id"],
         "notice": notice,
         "mediation": dispute.json()["id"],
@@ -506,6 +563,8 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
         "{party}": "{party_id}",
         "{notice}": "{notice_id}",
         "{case2}": "{case_ref}",
+        "{activity}": "{activity_id}",
+        "{signup}": "{signup_id}",
     }
     covered = set()
     for e in ENDPOINTS:

@@ -1,11 +1,14 @@
-"""`gridwork notify send`: deliver pending notifications now (a served process also delivers
-them every GRIDWORK_NOTIFY_INTERVAL seconds)."""
+"""`gridwork notify send` delivers pending notifications now, `gridwork notify remind` queues
+activity reminders (a served process does both every GRIDWORK_NOTIFY_INTERVAL seconds)."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 import click
 
 from gridwork.cli.context import CliContext
+from gridwork.services.activities import remind_due
 from gridwork.services.channels import channels_from
 from gridwork.services.notifications import deliver_due
 from gridwork.store.engine import begin_write
@@ -26,3 +29,12 @@ def send_cmd(ctx: CliContext, batch: int) -> None:
         f"{report.sent} sent, {report.retrying} failed and will be tried again, "
         f"{report.failed} given up"
     )
+
+
+@command.command("remind")
+@click.pass_obj
+def remind_cmd(ctx: CliContext) -> None:
+    """Queue reminders for activity sessions starting within 24 hours (once each)."""
+    with begin_write(ctx.engine) as conn:
+        queued = remind_due(conn, zone=ZoneInfo(ctx.settings.timezone))
+    click.echo(f"{queued} reminders queued")

@@ -12,12 +12,14 @@ from fastapi import FastAPI
 
 from gridwork import __version__
 from gridwork.config import Settings
+from gridwork.services.activities import remind_due
 from gridwork.services.channels import Channels, channels_from
 from gridwork.services.locate import Locator
 from gridwork.services.notifications import deliver_due
 from gridwork.services.otp import load_sender
 from gridwork.store.engine import make_engine
 from gridwork.web.api import (
+    activities,
     areas,
     auth,
     cases,
@@ -41,6 +43,7 @@ from gridwork.web.errors import install_error_handlers
 from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
+from gridwork.web.pages import activities as activity_pages
 from gridwork.web.pages import cases as case_pages
 from gridwork.web.pages import community as community_pages
 from gridwork.web.pages import dashboard as dashboard_pages
@@ -69,12 +72,19 @@ def _warm(locator: Locator) -> None:
 
 
 def _deliver_forever(
-    database: Database, channels: Channels, interval: float, stop: threading.Event
+    database: Database,
+    channels: Channels,
+    interval: float,
+    zone: ZoneInfo,
+    stop: threading.Event,
 ) -> None:
-    """Deliver pending notifications every `interval` seconds until the server stops; a
-    failure is logged and the next round tries again."""
+    """Every `interval` seconds until the server stops: queue the activity reminders that
+    are due, then deliver pending notifications; a failure is logged and the next round
+    tries again."""
     while not stop.wait(interval):
         try:
+            with database.transaction(write=True) as conn:
+                remind_due(conn, zone=zone)
             report = deliver_due(lambda: database.transaction(write=True), channels)
             if report.sent or report.retrying or report.failed:
                 log.info("notifications: %s", report)
@@ -93,7 +103,13 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             if settings.notify_interval > 0:
                 threading.Thread(
                     target=_deliver_forever,
-                    args=(app.state.db, channels_from(settings), settings.notify_interval, stop),
+                    args=(
+                        app.state.db,
+                        channels_from(settings),
+                        settings.notify_interval,
+                        app.state.zone,
+                        stop,
+                    ),
                     name="notifications",
                     daemon=True,
                 ).start()
@@ -132,6 +148,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         emergencies,
         supplies,
         community,
+        activities,
         mediations,
         notifications,
     ):
@@ -147,6 +164,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         emergency_pages,
         safe_pages,
         supply_pages,
+        activity_pages,
         community_pages,
         facility_pages,
         worker_pages,

@@ -147,6 +147,30 @@ def client_ip(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ResidentDep = Annotated[str, Depends(require_resident)]
+
+
+async def staff_or_resident(
+    request: Request,
+    db: Annotated[Database, Depends(get_db)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Actor | str:
+    """A signed-in member of staff (their Actor) or resident (their phone), whichever the
+    bearer token belongs to."""
+    token = _bearer(request) or _session(request)
+    if token is None:
+        raise NotAuthenticated("sign in first (staff: /api/v1/auth/token; residents: /resident)")
+
+    def lookup() -> Actor | str:
+        with db.transaction() as conn:
+            try:
+                return actor_from_token(conn, token, secret_key=settings.secret_key)
+            except NotAuthenticated:
+                return phone_from_token(conn, token, secret_key=settings.secret_key)
+
+    return await run_in_threadpool(lookup)
+
+
+CallerDep = Annotated[Actor | str, Depends(staff_or_resident)]
 GuardDep = Annotated[SignInGuard, Depends(get_guard)]
 DbDep = Annotated[Database, Depends(get_db)]
 ZoneDep = Annotated[ZoneInfo, Depends(get_zone)]

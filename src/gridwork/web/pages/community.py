@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
 from gridwork.domain.errors import GridworkError
-from gridwork.services import community, notices, resident_auth
+from gridwork.services import activities, community, notices, resident_auth
 from gridwork.services.categories import list_categories
 from gridwork.services.otp import CodeSender
 from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep
@@ -30,7 +30,12 @@ def _community_page(
         places = community.facilities_of(conn, code)
         asked = community.demands(conn, code)
         posted = notices.notices_of(conn, code)
+        events = activities.activities_of(conn, code)["items"]
     phone = resident_phone(request, db, settings)
+    signed: dict[int, Any] = {}
+    if phone is not None:
+        with db.transaction() as conn:
+            signed = activities.my_signups(conn, phone, code)
     return pages.render(
         request,
         "community.html",
@@ -38,6 +43,8 @@ def _community_page(
         places=places,
         asked=asked,
         posted=posted["items"],
+        events=events,
+        signed=signed,
         resident=phone is not None,
         **extra,
     )

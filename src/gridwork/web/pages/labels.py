@@ -177,3 +177,17 @@ DELIVERY = {
     "sent": N_("sent"),
     "failed": N_("could not be sent"),
 }
+ACTIVITY = {
+    "tai_chi": N_("Tai chi"),
+    "calligraphy": N_("Calligraphy"),
+    "music": N_("Music"),
+    "law_lecture": N_("Law lecture"),
+    "health_talk": N_("Health talk"),
+    "other": N_("Other"),
+}
+RECURRENCE = {"once": N_("Once"), "weekly": N_("Weekly"), "monthly": N_("Monthly")}
+SIGNUP = {
+    "confirmed": N_("Has a place"),
+    "waitlisted": N_("On the waitlist"),
+    "cancelled": N_("Cancelled"),
+}
