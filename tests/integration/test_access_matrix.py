@@ -304,6 +304,43 @@ ENDPOINTS += [
     ),
     Endpoint("GET", "/api/v1/activities/{activity}/roster", unit=JINYUAN, roles=REGISTRY_EDITORS),
     Endpoint(
+        "PUT",
+        "/api/v1/canteens/{facility}",
+        {"meal_price_fen": 1500, "subsidy_fen": {"60": 300, "70": 500, "80": 800}},
+        JINYUAN,
+        EMERGENCY_COMMANDERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/canteens/{facility}/members",
+        {"resident_id": "{resident2}"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/canteens/{facility}/bookings",
+        {"day": "{today}", "meal": "dinner", "resident_id": "{resident}"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/canteens/{facility}/served",
+        {"day": "{today}", "meal": "lunch", "resident_id": "{resident}"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "GET", "/api/v1/canteens/{facility}/day?date={today}", unit=JINYUAN, roles=REGISTRY_EDITORS
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/canteens/{facility}/statement?month={month}",
+        unit=JINYUAN,
+        roles=REGISTRY_EDITORS,
+    ),
+    Endpoint(
         "POST",
         "/api/v1/activities/{activity}/attendance",
         {"session": 0, "resident_ids": ["{resident}"]},
@@ -434,7 +471,16 @@ def world(conn: Connection, client: TestClient) -> dict[str, Any]:
         f"/api/v1/activities/{activity}/signups", json={"resident_id": person["id"]}, headers=staff
     )
     assert signup.status_code == 201, signup.text
+    prices = {"meal_price_fen": 1500, "subsidy_fen": {"60": 300, "70": 500, "80": 800}}
+    assert client.put(f"/api/v1/canteens/{facility}", json=prices, headers=staff).status_code == 200
+    member = client.post(
+        f"/api/v1/canteens/{facility}/members", json={"resident_id": person["id"]}, headers=staff
+    )
+    assert member.status_code == 201, member.text
+    today = utcnow().date()
     return {
+        "today": today.isoformat(),
+        "month": today.strftime("%Y-%m"),
         "future": future,
         "activity": activity,
         "signup": signup.json()["id"],

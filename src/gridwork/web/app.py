@@ -22,6 +22,7 @@ from gridwork.web.api import (
     activities,
     areas,
     auth,
+    canteen,
     cases,
     categories,
     community,
@@ -44,6 +45,7 @@ from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
 from gridwork.web.pages import activities as activity_pages
+from gridwork.web.pages import canteen as canteen_pages
 from gridwork.web.pages import cases as case_pages
 from gridwork.web.pages import community as community_pages
 from gridwork.web.pages import dashboard as dashboard_pages
@@ -149,6 +151,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         supplies,
         community,
         activities,
+        canteen,
         mediations,
         notifications,
     ):
@@ -165,6 +168,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         safe_pages,
         supply_pages,
         activity_pages,
+        canteen_pages,
         community_pages,
         facility_pages,
         worker_pages,

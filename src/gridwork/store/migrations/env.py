@@ -7,6 +7,7 @@ from alembic import context
 from gridwork.config import Settings
 from gridwork.store import (  # noqa: F401  (they register their tables)
     activity_tables,
+    canteen_tables,
     community_tables,
     emergency_tables,
     mediation_tables,

@@ -61,7 +61,11 @@ class Pages:
         def percent(value: float | None) -> str:
             return "–" if value is None else format_percent(value, "#0.0%", locale=locale)
 
-        env.filters.update(when=when, until=until, percent=percent)
+        def yuan(fen: int | None) -> str:
+            """An amount in fen, shown in yuan."""
+            return "–" if fen is None else f"¥{fen / 100:.2f}"
+
+        env.filters.update(when=when, until=until, percent=percent, yuan=yuan)
         env.globals.update(
             labels=labels,
             language=language,
