@@ -304,6 +304,37 @@ ENDPOINTS += [
     ),
     Endpoint("GET", "/api/v1/activities/{activity}/roster", unit=JINYUAN, roles=REGISTRY_EDITORS),
     Endpoint(
+        "POST",
+        "/api/v1/teams",
+        {"community_code": JINYUAN, "kind": "legal", "name": "法律服务队"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint("GET", "/api/v1/teams", unit=JINYUAN, roles=REGISTRY_READERS, kind="list"),
+    Endpoint("GET", "/api/v1/teams/{team}", unit=JINYUAN, roles=REGISTRY_READERS),
+    Endpoint(
+        "POST",
+        "/api/v1/teams/{team}/members",
+        {"helper_id": "{helper2}"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/teams/{team}/duties",
+        {"helper_id": "{helper}", "day": "{today}", "shift": "上午"},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/teams/{team}/hours",
+        {"helper_id": "{helper}", "on_date": "{today}", "hours": 2},
+        JINYUAN,
+        REGISTRY_EDITORS,
+    ),
+    Endpoint("GET", f"/api/v1/areas/{JINYUAN}/volunteer-hours", unit=JINYUAN),
+    Endpoint(
         "PUT",
         "/api/v1/canteens/{facility}",
         {"meal_price_fen": 1500, "subsidy_fen": {"60": 300, "70": 500, "80": 800}},
@@ -478,7 +509,23 @@ def world(conn: Connection, client: TestClient) -> dict[str, Any]:
     )
     assert member.status_code == 201, member.text
     today = utcnow().date()
+    team = client.post(
+        "/api/v1/teams",
+        json={"community_code": JINYUAN, "kind": "neighbourhood_help", "name": "互助队"},
+        headers=staff,
+    ).json()["id"]
+    joined = client.post(
+        f"/api/v1/teams/{team}/members", json={"helper_id": helper["id"]}, headers=staff
+    )
+    assert joined.status_code == 201, joined.text
+    helper2 = client.post(
+        "/api/v1/helpers",
+        json={"community_code": JINYUAN, "kind": "volunteer", "name": "志愿者乙"},
+        headers=staff,
+    ).json()["id"]
     return {
+        "team": team,
+        "helper2": helper2,
         "today": today.isoformat(),
         "month": today.strftime("%Y-%m"),
         "future": future,
@@ -611,6 +658,7 @@ def test_every_endpoint_is_in_the_matrix(client: TestClient) -> None:
         "{case2}": "{case_ref}",
         "{activity}": "{activity_id}",
         "{signup}": "{signup_id}",
+        "{team}": "{team_id}",
     }
     covered = set()
     for e in ENDPOINTS:

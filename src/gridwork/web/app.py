@@ -37,6 +37,7 @@ from gridwork.web.api import (
     staffing,
     stats,
     supplies,
+    teams,
     visits,
 )
 from gridwork.web.database import Database
@@ -58,6 +59,7 @@ from gridwork.web.pages import resident as resident_pages
 from gridwork.web.pages import safe as safe_pages
 from gridwork.web.pages import signin as signin_pages
 from gridwork.web.pages import supplies as supply_pages
+from gridwork.web.pages import teams as team_pages
 from gridwork.web.pages import workers as worker_pages
 from gridwork.web.pages.assets import mount_assets
 from gridwork.web.pages.templating import Pages
@@ -154,6 +156,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         canteen,
         mediations,
         notifications,
+        teams,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)
@@ -172,6 +175,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         community_pages,
         facility_pages,
         worker_pages,
+        team_pages,
         mediation_pages,
         message_pages,
         dashboard_pages,

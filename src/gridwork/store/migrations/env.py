@@ -14,6 +14,7 @@ from gridwork.store import (  # noqa: F401  (they register their tables)
     notification_tables,
     people_tables,
     supply_tables,
+    team_tables,
 )
 from gridwork.store.engine import make_engine
 from gridwork.store.tables import metadata

@@ -191,3 +191,9 @@ SIGNUP = {
     "waitlisted": N_("On the waitlist"),
     "cancelled": N_("Cancelled"),
 }
+TEAM = {
+    "legal": N_("Legal services"),
+    "neighbourhood_help": N_("Neighbourhood help"),
+    "recreation": N_("Culture and recreation"),
+    "other": N_("Other"),
+}
