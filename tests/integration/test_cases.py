@@ -72,7 +72,11 @@ def test_a_disallowed_action_is_409_and_changes_nothing(
     response = act(client, case["id"], "close", staff)
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
-    assert response.json()["details"]["allowed"] == ["accept", "reject"]
+    assert response.json()["details"]["allowed"] == [
+        "accept",
+        "merge",
+        "reject",
+    ]  # merge: POST …/merge
     after = client.get(f"/api/v1/cases/{case['id']}", headers=staff).json()
     assert after["status"] == "submitted"
     assert len(after["timeline"]) == 1

@@ -40,6 +40,7 @@ DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
     ("worker1", Role.GRID_WORKER, JINYUAN + "001"),
     ("worker2", Role.GRID_WORKER, JINYUAN + "002"),
     ("auditor", Role.AUDITOR, "520115"),
+    ("lawyer", Role.LEGAL_STAFF, JINYUAN),
 )
 PROBLEMS: tuple[tuple[str, str], ...] = (
     ("road", "金元路人行道地砖松动，老人容易绊倒"),
