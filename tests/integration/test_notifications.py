@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 
 from gridwork.services.channels import Channels, SmtpMailer, SmtpSettings
 from gridwork.services.clock import utcnow
+from gridwork.services.emergency_alerts import alert_residents_due
 from gridwork.services.notifications import deliver_due
 from gridwork.store.notification_tables import notifications
 from tests.e2e.conftest import free_port
@@ -211,3 +212,21 @@ def test_community_notices(conn: Connection, client: TestClient) -> None:
     assert [n["title"] for n in public] == ["停水通知"]
     client.post(f"/api/v1/notices/{made.json()['id']}/withdraw", headers=staff)
     assert client.get(f"/api/v1/areas/{JINYUAN}/notices").json()["items"] == []
+
+
+def test_emergency_alerts_reach_the_covered_households_in_batches(
+    conn: Connection, client: TestClient
+) -> None:
+    staff, me = signed_in_resident(conn, client)  # a resident of GRID1 with a phone
+    home = household(client, staff, grid=GRID1, address="金元路9号")
+    resident(client, staff, home["id"], name="无电话的人", phone=None, birth_year=1960)
+    resident(client, staff, home["id"], name="有电话的人", phone="13800008888", birth_year=1961)
+    declared = client.post(
+        "/api/v1/emergencies", json={"kind": "flood", "area_codes": [GRID1]}, headers=staff
+    )
+    assert declared.status_code == 201 and declared.json()["households"] == 2
+    assert alert_residents_due(conn, batch=1) == 1  # the first household: one phone
+    assert alert_residents_due(conn, batch=1) == 1  # the second: one phone of two residents
+    assert alert_residents_due(conn, batch=1) == 0  # done; nobody is told twice
+    told = client.get("/api/v1/me/notifications", headers=me).json()["items"]
+    assert told[0]["subject"] == "紧急通知：洪涝" and told[0]["link"] == "/safe"

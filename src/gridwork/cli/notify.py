@@ -1,5 +1,6 @@
 """`gridwork notify send` delivers pending notifications now, `gridwork notify remind` queues
-activity reminders (a served process does both every GRIDWORK_NOTIFY_INTERVAL seconds)."""
+activity reminders and emergency alerts (a served process does both every
+GRIDWORK_NOTIFY_INTERVAL seconds)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from gridwork.cli.context import CliContext
 from gridwork.services.activities import remind_due
 from gridwork.services.channels import channels_from
+from gridwork.services.emergency_alerts import alert_residents_due
 from gridwork.services.notifications import deliver_due
 from gridwork.store.engine import begin_write
 
@@ -34,7 +36,9 @@ def send_cmd(ctx: CliContext, batch: int) -> None:
 @command.command("remind")
 @click.pass_obj
 def remind_cmd(ctx: CliContext) -> None:
-    """Queue reminders for activity sessions starting within 24 hours (once each)."""
+    """Queue reminders for activity sessions starting within 24 hours (once each) and the
+    next batch of emergency alerts to residents."""
     with begin_write(ctx.engine) as conn:
         queued = remind_due(conn, zone=ZoneInfo(ctx.settings.timezone))
-    click.echo(f"{queued} reminders queued")
+        alerted = alert_residents_due(conn)
+    click.echo(f"{queued} reminders and {alerted} emergency alerts queued")

@@ -113,3 +113,12 @@ commendations = Table(
     Index("ix_commendations_emergency", "emergency_id"),
     comment="A worker commended for their service during an emergency.",
 )
+
+emergency_alert_progress = Table(
+    "emergency_alert_progress",
+    metadata,
+    Column("emergency_id", BigId, ForeignKey("emergencies.id"), primary_key=True),
+    Column("after_task_id", BigId, nullable=False, comment="households up to this task alerted"),
+    Column("updated_at", UTCDateTime, nullable=False),
+    comment="How far alerting an emergency's households has gone (done in batches).",
+)

@@ -14,6 +14,7 @@ from gridwork import __version__
 from gridwork.config import Settings
 from gridwork.services.activities import remind_due
 from gridwork.services.channels import Channels, channels_from
+from gridwork.services.emergency_alerts import alert_residents_due
 from gridwork.services.locate import Locator
 from gridwork.services.notifications import deliver_due
 from gridwork.services.otp import load_sender
@@ -82,13 +83,14 @@ def _deliver_forever(
     zone: ZoneInfo,
     stop: threading.Event,
 ) -> None:
-    """Every `interval` seconds until the server stops: queue the activity reminders that
-    are due, then deliver pending notifications; a failure is logged and the next round
-    tries again."""
+    """Every `interval` seconds until the server stops: queue the activity reminders and
+    the emergency alerts that are due, then deliver pending notifications; a failure is
+    logged and the next round tries again."""
     while not stop.wait(interval):
         try:
             with database.transaction(write=True) as conn:
                 remind_due(conn, zone=zone)
+                alert_residents_due(conn)
             report = deliver_due(lambda: database.transaction(write=True), channels)
             if report.sent or report.retrying or report.failed:
                 log.info("notifications: %s", report)
