@@ -102,6 +102,7 @@ def create_activity(conn: Connection, actor: Actor, values: dict[str, Any]) -> d
             duration_minutes=minutes,
             recurrence=recurrence.value,
             sessions=sessions,
+            ends_at=session_times(starts, recurrence, sessions)[-1] + timedelta(minutes=minutes),
             capacity=capacity,
             created_by=actor.username,
             created_at=now,
@@ -164,10 +165,10 @@ def activities_of(conn: Connection, code: str, *, now: datetime | None = None) -
         .where(
             in_subtree(activities.c.community_code, code),
             activities.c.cancelled_at.is_(None),
-            activities.c.starts_at <= now + timedelta(days=730),
+            activities.c.ends_at > now,
         )
         .order_by(activities.c.starts_at, activities.c.id)
-        .limit(PUBLIC_LIMIT * 4)
+        .limit(PUBLIC_LIMIT)
     ).mappings()
     items = []
     for row in rows:
@@ -177,7 +178,7 @@ def activities_of(conn: Connection, code: str, *, now: datetime | None = None) -
         ]
         if ahead:
             items.append({**view, "next_session": ahead[0]})
-    return {"area": unit["code"], "name": unit["name"], "items": items[:PUBLIC_LIMIT]}
+    return {"area": unit["code"], "name": unit["name"], "items": items}
 
 
 def _resident_in(
@@ -472,7 +473,9 @@ def remind_due(conn: Connection, *, zone: ZoneInfo = CHINA, now: datetime | None
     now = now or utcnow()
     rows = conn.execute(
         select(activities).where(
-            activities.c.cancelled_at.is_(None), activities.c.starts_at <= now + REMIND_AHEAD
+            activities.c.cancelled_at.is_(None),
+            activities.c.starts_at <= now + REMIND_AHEAD,
+            activities.c.ends_at > now,
         )
     ).mappings()
     queued = 0

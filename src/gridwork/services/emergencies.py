@@ -33,7 +33,7 @@ from gridwork.geo.route import morton_keys
 from gridwork.services.clock import utcnow
 from gridwork.services.emergency_polygon import area_text, buildings_inside, parse_area
 from gridwork.services.intake import Report, submit_report_once
-from gridwork.services.notifications import Message, notify
+from gridwork.services.notifications import Message, notify_each
 from gridwork.services.registry import require_role
 from gridwork.store.bulk import bulk_insert
 from gridwork.store.emergency_tables import (
@@ -309,21 +309,25 @@ def _generate(
 def _alert_workers(
     conn: Connection, emergency_id: int, assignee: np.ndarray, now: datetime
 ) -> None:
-    """Tell each worker dealt checks how many (through the channel they chose)."""
-    staffed = assignee[assignee >= 0]
-    users, counts = np.unique(staffed, return_counts=True)
-    for user_id, count in zip(users.tolist(), counts.tolist(), strict=True):
-        notify(
-            conn,
-            [user_recipient(user_id)],
-            Message(
-                NoticeKind.EMERGENCY_ALERT,
-                f"紧急事件 #{emergency_id}",
-                f"您有 {count} 户需要排查，请按顺序联系，确认平安或记录需求。",
-                f"/emergencies/{emergency_id}/tasks",
-            ),
-            now=now,
-        )
+    """Tell each worker dealt checks how many (through the channel they chose), in one
+    insert whatever the number of workers."""
+    users, counts = np.unique(assignee[assignee >= 0], return_counts=True)
+    notify_each(
+        conn,
+        [
+            (
+                user_recipient(user_id),
+                Message(
+                    NoticeKind.EMERGENCY_ALERT,
+                    f"紧急事件 #{emergency_id}",
+                    f"您有 {count} 户需要排查，请按顺序联系，确认平安或记录需求。",
+                    f"/emergencies/{emergency_id}/tasks",
+                ),
+            )
+            for user_id, count in zip(users.tolist(), counts.tolist(), strict=True)
+        ],
+        now=now,
+    )
 
 
 def declare(

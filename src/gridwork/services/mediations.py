@@ -214,16 +214,20 @@ def record_consent(
     """A party consents to mediation (recorded by the mediator or legal staff)."""
     row = _readable(conn, actor, reference)
     _open_only(row)
-    done = conn.execute(
-        update(mediation_parties)
-        .where(
+    party = conn.execute(
+        select(mediation_parties.c.id, mediation_parties.c.consented_at).where(
             mediation_parties.c.id == parse_id(party_id),
             mediation_parties.c.mediation_id == row["id"],
         )
-        .values(consented_at=func.coalesce(mediation_parties.c.consented_at, utcnow()))
-    )
-    if not done.rowcount:
+    ).first()
+    if party is None:
         raise NotFound(f"no party {party_id} in mediation {reference}")
+    if party.consented_at is None:  # the first consent is the one recorded
+        conn.execute(
+            update(mediation_parties)
+            .where(mediation_parties.c.id == party.id)
+            .values(consented_at=utcnow())
+        )
     return read_mediation(conn, actor, reference, key=key)
 
 

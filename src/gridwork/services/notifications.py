@@ -66,13 +66,19 @@ def notify(
     conn: Connection, recipients: Iterable[str], message: Message, *, now: datetime | None = None
 ) -> int:
     """Queue `message` for each recipient (in the caller's transaction); returns how many."""
-    wanted = list(dict.fromkeys(recipients))
-    if not wanted:
+    return notify_each(conn, [(r, message) for r in dict.fromkeys(recipients)], now=now)
+
+
+def notify_each(
+    conn: Connection, pairs: list[tuple[str, Message]], *, now: datetime | None = None
+) -> int:
+    """Queue one message per recipient in a single insert; returns how many."""
+    if not pairs:
         return 0
     now = now or utcnow()
-    choices = _choices(conn, wanted)
+    choices = _choices(conn, list({r for r, _ in pairs}))
     rows = []
-    for recipient in wanted:
+    for recipient, message in pairs:
         channel, address = _route(recipient, choices.get(recipient))
         in_app = channel is Channel.IN_APP
         rows.append(

@@ -31,6 +31,7 @@ activities = Table(
     Column("duration_minutes", Integer, nullable=False),
     Column("recurrence", String(8), nullable=False),
     Column("sessions", Integer, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False, comment="when the last session ends"),
     Column("capacity", Integer, nullable=True, comment="places; none: unlimited"),
     Column("created_by", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -40,7 +41,7 @@ activities = Table(
         name="known_kind",
     ),
     CheckConstraint("recurrence IN ('once', 'weekly', 'monthly')", name="known_recurrence"),
-    Index("ix_activities_community", "community_code", "starts_at"),
+    Index("ix_activities_community", "community_code", "ends_at"),
     comment="A community activity or class, with its schedule and places.",
 )
 

@@ -41,6 +41,12 @@ def upgrade() -> None:
         sa.Column("duration_minutes", sa.Integer(), nullable=False),
         sa.Column("recurrence", sa.String(length=8), nullable=False),
         sa.Column("sessions", sa.Integer(), nullable=False),
+        sa.Column(
+            "ends_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            comment="when the last session ends",
+        ),
         sa.Column("capacity", sa.Integer(), nullable=True, comment="places; none: unlimited"),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -64,7 +70,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("activities", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_activities_community", ["community_code", "starts_at"], unique=False
+            "ix_activities_community", ["community_code", "ends_at"], unique=False
         )
 
     op.create_table(
