@@ -29,7 +29,7 @@ from gridwork.domain.ids import parse_id
 from gridwork.domain.notifications import Kind, resident_recipient
 from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
-from gridwork.services.community import community_row
+from gridwork.services.community import community_row, resident_of
 from gridwork.services.notifications import Message, notify
 from gridwork.services.registry import require_role
 from gridwork.store.activity_tables import (
@@ -181,29 +181,6 @@ def activities_of(conn: Connection, code: str, *, now: datetime | None = None) -
     return {"area": unit["code"], "name": unit["name"], "items": items}
 
 
-def _resident_in(
-    conn: Connection,
-    community_code: str,
-    *,
-    phone: str | None = None,
-    resident_id: int | None = None,
-) -> RowMapping:
-    where = [
-        residents.c.anonymised_at.is_(None),
-        residents.c.archived_at.is_(None),
-        in_subtree(residents.c.grid_code, community_code),
-    ]
-    where.append(residents.c.phone == phone if phone is not None else residents.c.id == resident_id)
-    row = conn.execute(select(residents).where(*where).limit(1)).mappings().first()
-    if row is None:
-        raise NotFound(
-            f"your phone is not on the registry of community {community_code}"
-            if phone is not None
-            else f"no resident {resident_id} in community {community_code}"
-        )
-    return row
-
-
 def _who(
     conn: Connection, caller: Caller, row: RowMapping, resident_id: int | None
 ) -> tuple[RowMapping, str]:
@@ -212,11 +189,11 @@ def _who(
     if isinstance(caller, str):
         if resident_id is not None:
             raise PermissionDenied("residents sign up themselves only")
-        return _resident_in(conn, code, phone=caller), "resident"
+        return resident_of(conn, code, phone=caller), "resident"
     require_role(caller, code, ROSTER_KEEPERS, "sign residents up", f"no activity {row['id']}")
     if resident_id is None:
         raise InvalidInput("say which resident to sign up (resident_id)", field="resident_id")
-    return _resident_in(conn, code, resident_id=resident_id), caller.username
+    return resident_of(conn, code, resident_id=resident_id), caller.username
 
 
 def sign_up(
@@ -305,7 +282,7 @@ def cancel(conn: Connection, caller: Caller, activity_ref: str, signup_ref: str)
     if signup is None:
         raise NotFound(f"no sign-up {signup_ref}")
     if isinstance(caller, str):
-        own = _resident_in(conn, row["community_code"], phone=caller)
+        own = resident_of(conn, row["community_code"], phone=caller)
         if own["id"] != signup["resident_id"]:
             raise NotFound(f"no sign-up {signup_ref}")
     else:

@@ -29,11 +29,11 @@ from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
 from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
+from gridwork.services.community import resident_of
 from gridwork.services.registry import require_role
 from gridwork.store.canteen_tables import canteen_members, canteens, meal_bookings
 from gridwork.store.community_tables import facilities
 from gridwork.store.people_tables import residents
-from gridwork.store.scope import in_subtree
 
 DESK = frozenset({Role.COMMUNITY_STAFF})  # names and meals of residents: the desk only
 Caller = Actor | str
@@ -55,15 +55,23 @@ def _canteen(conn: Connection, facility_ref: str) -> RowMapping:
     return row
 
 
-def _prices(conn: Connection, facility_id: int) -> tuple[int, dict[int, int]]:
+def _stored_prices(conn: Connection, facility_id: int) -> tuple[int, dict[int, int]] | None:
+    """The meal price and the subsidy by tier, in fen (None until set)."""
     row = conn.execute(select(canteens).where(canteens.c.facility_id == facility_id)).first()
     if row is None:
-        raise Conflict("set the canteen's meal price and subsidies first", reason="no_prices")
+        return None
     return row.meal_price_fen, {
         60: row.subsidy_60_fen,
         70: row.subsidy_70_fen,
         80: row.subsidy_80_fen,
     }
+
+
+def _prices(conn: Connection, facility_id: int) -> tuple[int, dict[int, int]]:
+    found = _stored_prices(conn, facility_id)
+    if found is None:
+        raise Conflict("set the canteen's meal price and subsidies first", reason="no_prices")
+    return found
 
 
 def set_prices(
@@ -103,29 +111,6 @@ def set_prices(
     }
 
 
-def _resident(
-    conn: Connection,
-    community_code: str,
-    *,
-    resident_id: int | None = None,
-    phone: str | None = None,
-) -> RowMapping:
-    where = [
-        residents.c.anonymised_at.is_(None),
-        residents.c.archived_at.is_(None),
-        in_subtree(residents.c.grid_code, community_code),
-        residents.c.id == resident_id if phone is None else residents.c.phone == phone,
-    ]
-    row = conn.execute(select(residents).where(*where).limit(1)).mappings().first()
-    if row is None:
-        raise NotFound(
-            f"your phone is not on the registry of community {community_code}"
-            if phone is not None
-            else f"no resident {resident_id} in community {community_code}"
-        )
-    return row
-
-
 def register(conn: Connection, actor: Actor, facility_ref: str, resident_id: int) -> dict[str, Any]:
     """Register a resident of the community aged 60 or over with the canteen (the desk)."""
     place = _canteen(conn, facility_ref)
@@ -136,7 +121,7 @@ def register(conn: Connection, actor: Actor, facility_ref: str, resident_id: int
         "register canteen members",
         f"no canteen {facility_ref}",
     )
-    person = _resident(conn, place["community_code"], resident_id=resident_id)
+    person = resident_of(conn, place["community_code"], resident_id=resident_id)
     today = utcnow().date()
     if age_in(today.year, person["birth_year"]) < ELIGIBLE_AGE:
         raise InvalidInput(
@@ -188,12 +173,12 @@ def book(
     place = _canteen(conn, facility_ref)
     code = place["community_code"]
     if isinstance(caller, str):
-        person = _resident(conn, code, phone=caller)
+        person = resident_of(conn, code, phone=caller)
     else:
         require_role(caller, code, DESK, "book meals", f"no canteen {facility_ref}")
         if resident_id is None:
             raise InvalidInput("say whose meal it is (resident_id)", field="resident_id")
-        person = _resident(conn, code, resident_id=resident_id)
+        person = resident_of(conn, code, resident_id=resident_id)
     member_id = _member(conn, place["id"], person["id"])
     try:
         chosen = Meal(meal)
@@ -436,15 +421,8 @@ def statement(
 
 def prices_of(conn: Connection, facility_ref: str) -> dict[str, Any] | None:
     """The canteen's price and subsidies in fen (None until set)."""
-    place = _canteen(conn, facility_ref)
-    row = conn.execute(select(canteens).where(canteens.c.facility_id == place["id"])).first()
-    if row is None:
+    found = _stored_prices(conn, _canteen(conn, facility_ref)["id"])
+    if found is None:
         return None
-    return {
-        "meal_price_fen": row.meal_price_fen,
-        "subsidy_fen": {
-            "60": row.subsidy_60_fen,
-            "70": row.subsidy_70_fen,
-            "80": row.subsidy_80_fen,
-        },
-    }
+    price, tiers = found
+    return {"meal_price_fen": price, "subsidy_fen": {str(k): v for k, v in tiers.items()}}

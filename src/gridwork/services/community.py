@@ -161,20 +161,29 @@ def facilities_of(conn: Connection, code: str) -> dict[str, Any]:
     return {"area": unit["code"], "name": unit["name"], "items": [_facility_view(r) for r in rows]}
 
 
-def _resident_community(conn: Connection, phone: str, community_code: str) -> None:
-    """A proposal or support comes from someone on the community's registry."""
-    found = conn.execute(
-        select(residents.c.id)
-        .where(
-            residents.c.phone == phone,
-            residents.c.anonymised_at.is_(None),
-            residents.c.archived_at.is_(None),
-            in_subtree(residents.c.grid_code, community_code),
+def resident_of(
+    conn: Connection,
+    community_code: str,
+    *,
+    phone: str | None = None,
+    resident_id: int | None = None,
+) -> RowMapping:
+    """A current resident on the community's registry, found by the phone a resident signed
+    in with or by the registry number staff give; NotFound otherwise."""
+    where = [
+        residents.c.anonymised_at.is_(None),
+        residents.c.archived_at.is_(None),
+        in_subtree(residents.c.grid_code, community_code),
+        residents.c.phone == phone if phone is not None else residents.c.id == resident_id,
+    ]
+    row = conn.execute(select(residents).where(*where).limit(1)).mappings().first()
+    if row is None:
+        raise NotFound(
+            f"your phone is not on the registry of community {community_code}"
+            if phone is not None
+            else f"no resident {resident_id} in community {community_code}"
         )
-        .limit(1)
-    ).first()
-    if found is None:
-        raise NotFound(f"your phone is not on the registry of community {community_code}")
+    return row
 
 
 def propose(
@@ -185,7 +194,7 @@ def propose(
     unit = community_row(conn, community_code)
     if unit["level"] != Level.COMMUNITY.value:
         raise InvalidInput("a proposal is made to a community", field="community_code")
-    _resident_community(conn, phone, community_code)
+    resident_of(conn, community_code, phone=phone)
     title, body = title.strip(), body.strip()
     if not 1 <= len(title) <= 100:
         raise InvalidInput("title must be 1–100 characters", field="title")
@@ -232,7 +241,7 @@ def _proposal(conn: Connection, proposal_id: int | None) -> RowMapping:
 def support(conn: Connection, phone: str, proposal_ref: str, *, secret_key: str) -> dict[str, Any]:
     """Another resident of the community supports a proposal (one each)."""
     row = _proposal(conn, parse_id(proposal_ref))
-    _resident_community(conn, phone, row["community_code"])
+    resident_of(conn, row["community_code"], phone=phone)
     try:
         with conn.begin_nested():
             conn.execute(
