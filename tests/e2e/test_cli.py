@@ -74,7 +74,7 @@ def test_the_demo_is_ready_to_explore_and_safe_to_repeat(fresh_url: str) -> None
     first = run_cli(fresh_url, "demo")
     assert first.returncode == 0, first.stderr
     made = re.search(
-        r"4 grids, (\d+) buildings, (\d+) residents, 8 users, 36 cases added", first.stdout
+        r"4 grids, (\d+) buildings, (\d+) residents, 9 users, 36 cases added", first.stdout
     )
     assert made is not None, first.stdout
     assert int(made.group(1)) > 1000  # the district is laid out by the synthetic city
