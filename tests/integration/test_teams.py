@@ -5,10 +5,19 @@ units above."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from gridwork.services.clock import utcnow
-from tests.factories import GRID1, JINYUAN, load_world, login, make_user, report_case
+from gridwork.store.emergency_tables import emergency_tasks
+from tests.factories import (
+    GRID1,
+    JINYUAN,
+    household,
+    load_world,
+    login,
+    make_user,
+    report_case,
+)
 from tests.integration.test_pages import sign_in
 
 
@@ -63,13 +72,33 @@ def test_a_team_its_roster_hours_and_cases(conn: Connection, client: TestClient)
         headers=staff,
     )
     assert given.status_code == 201, given.text
-    for bad in ({"hours": 30}, {"hours": 0}, {"on_date": "2099-01-01"}, {"case_id": 999999}):
+    for bad in (
+        {"hours": 30},
+        {"hours": 0},
+        {"on_date": "2099-01-01"},
+        {"case_id": 999999},
+        {"task_id": 999999},
+    ):
         entry = {"helper_id": helper, "on_date": today, "hours": 1, **bad}
         assert client.post(f"{base}/hours", json=entry, headers=staff).status_code == 422, bad
     assert client.get(base, headers=worker).status_code == 404  # the team is the community's
+    household(client, staff, grid=GRID1)
+    flood = client.post(
+        "/api/v1/emergencies", json={"kind": "flood", "area_codes": [GRID1]}, headers=staff
+    ).json()["id"]
+    task = conn.execute(
+        select(emergency_tasks.c.id).where(emergency_tasks.c.emergency_id == flood)
+    ).scalar_one()
+    checked = client.post(
+        f"{base}/hours",
+        json={"helper_id": helper, "on_date": today, "hours": 1, "task_id": task},
+        headers=staff,
+    )
+    assert checked.status_code == 201, checked.text
     view = client.get(base, headers=staff).json()
+    assert view["tasks"] == [{"id": task, "emergency_id": flood, "status": "open", "hours": 1.0}]
     assert view["members"] == [
-        {"id": helper, "name": "热心的刘阿姨", "kind": "volunteer", "hours": 1.5}
+        {"id": helper, "name": "热心的刘阿姨", "kind": "volunteer", "hours": 2.5}
     ]
     assert (
         view["roster"][0]["shift"] == "上午" and view["cases"][0]["reference"] == case["reference"]
@@ -83,11 +112,11 @@ def test_a_team_its_roster_hours_and_cases(conn: Connection, client: TestClient)
             "kind": "neighbourhood_help",
             "name": "邻里互助队",
             "members": 1,
-            "hours": 1.5,
+            "hours": 2.5,
         }
     ]
     totals = client.get("/api/v1/areas/520115/volunteer-hours", headers=district).json()
-    assert totals["by_kind"]["neighbourhood_help"] == {"teams": 1, "hours": 1.5}
+    assert totals["by_kind"]["neighbourhood_help"] == {"teams": 1, "hours": 2.5}
     assert "刘阿姨" not in str(totals)
 
 

@@ -19,6 +19,7 @@ from gridwork.domain.teams import MAX_HOURS_PER_ENTRY, MAX_SHIFT_CHARS, TeamKind
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row
 from gridwork.services.registry import check_reader, require_role
+from gridwork.store.emergency_tables import emergency_tasks
 from gridwork.store.people_tables import helpers
 from gridwork.store.scope import in_subtree, scope_codes, scope_filter
 from gridwork.store.tables import cases
@@ -132,8 +133,9 @@ def add_hours(
     hours: float,
     note: str | None = None,
     case_id: int | None = None,
+    task_id: int | None = None,
 ) -> dict[str, Any]:
-    """Record hours a member gave (and the case they took, if any)."""
+    """Record hours a member gave (and the case or emergency task they took, if any)."""
     team = _team(conn, actor, team_ref, REGISTRY_EDITORS)
     _member(conn, team["id"], helper_id)
     if not 0 < hours <= MAX_HOURS_PER_ENTRY:
@@ -145,6 +147,12 @@ def add_hours(
         area = conn.execute(select(cases.c.area_code).where(cases.c.id == case_id)).scalar()
         if area is None or not actor.covers(area):
             raise InvalidInput(f"no case {case_id} you can see", field="case_id")
+    if task_id is not None:
+        grid = conn.execute(
+            select(emergency_tasks.c.grid_code).where(emergency_tasks.c.id == task_id)
+        ).scalar()
+        if grid is None or not actor.covers(grid):
+            raise InvalidInput(f"no emergency task {task_id} you can see", field="task_id")
     entry_id = conn.execute(
         insert(volunteer_hours)
         .values(
@@ -154,12 +162,19 @@ def add_hours(
             hours=round(hours, 2),
             note=(note or "").strip()[:2000] or None,
             case_id=case_id,
+            task_id=task_id,
             recorded_by=actor.username,
             created_at=utcnow(),
         )
         .returning(volunteer_hours.c.id)
     ).scalar_one()
-    return {"id": entry_id, "helper_id": helper_id, "hours": round(hours, 2), "case_id": case_id}
+    return {
+        "id": entry_id,
+        "helper_id": helper_id,
+        "hours": round(hours, 2),
+        "case_id": case_id,
+        "task_id": task_id,
+    }
 
 
 def team_view(conn: Connection, actor: Actor, team_ref: str) -> dict[str, Any]:
@@ -198,6 +213,19 @@ def team_view(conn: Connection, actor: Actor, team_ref: str) -> dict[str, Any]:
         .order_by(cases.c.id.desc())
         .limit(100)
     ).all()
+    tasks = conn.execute(
+        select(
+            emergency_tasks.c.id,
+            emergency_tasks.c.emergency_id,
+            emergency_tasks.c.status,
+            func.sum(volunteer_hours.c.hours),
+        )
+        .join(volunteer_hours, volunteer_hours.c.task_id == emergency_tasks.c.id)
+        .where(volunteer_hours.c.team_id == team["id"])
+        .group_by(emergency_tasks.c.id, emergency_tasks.c.emergency_id, emergency_tasks.c.status)
+        .order_by(emergency_tasks.c.id.desc())
+        .limit(100)
+    ).all()
     return {
         "id": team["id"],
         "community_code": team["community_code"],
@@ -209,6 +237,10 @@ def team_view(conn: Connection, actor: Actor, team_ref: str) -> dict[str, Any]:
         "cases": [
             {"id": c[0], "reference": c[1], "status": c[2], "hours": round(float(c[3]), 2)}
             for c in taken
+        ],
+        "tasks": [
+            {"id": t[0], "emergency_id": t[1], "status": t[2], "hours": round(float(t[3]), 2)}
+            for t in tasks
         ],
     }
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
 )
 
+from gridwork.store import emergency_tables  # noqa: F401  (emergency_tasks, referred to)
 from gridwork.store.tables import CODE, metadata
 from gridwork.store.types import BigId, UTCDateTime
 
@@ -64,6 +65,13 @@ volunteer_hours = Table(
     Column("hours", Float, nullable=False),
     Column("note", Text, nullable=True),
     Column("case_id", BigId, ForeignKey("cases.id"), nullable=True, comment="the case taken"),
+    Column(
+        "task_id",
+        BigId,
+        ForeignKey("emergency_tasks.id"),
+        nullable=True,
+        comment="the emergency task taken",
+    ),
     Column("recorded_by", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("hours > 0 AND hours <= 24", name="plausible_hours"),

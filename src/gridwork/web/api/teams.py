@@ -51,6 +51,7 @@ class HoursIn(BaseModel):
     hours: float = Field(gt=0, le=24)
     note: str | None = Field(default=None, max_length=2000)
     case_id: int | None = None
+    task_id: int | None = Field(default=None, description="an emergency task taken")
 
 
 @router.post("/teams", status_code=201)
@@ -96,7 +97,15 @@ def add_hours(db: DbDep, actor: ActorDep, team_id: str, body: HoursIn) -> Any:
     """Record a member's hours (and the case they took)."""
     with db.transaction(write=True) as conn:
         return teams.add_hours(
-            conn, actor, team_id, body.helper_id, body.on_date, body.hours, body.note, body.case_id
+            conn,
+            actor,
+            team_id,
+            body.helper_id,
+            body.on_date,
+            body.hours,
+            body.note,
+            body.case_id,
+            body.task_id,
         )
 
 

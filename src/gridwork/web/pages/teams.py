@@ -133,6 +133,7 @@ def add_hours(
     hours: Small = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     case_id: Small = "",
+    task_id: Small = "",
 ) -> Response:
     if actor is None:
         return to_signin(request)
@@ -141,6 +142,7 @@ def add_hours(
     except ValueError:
         raise InvalidInput("hours must be a number", field="hours") from None
     case = _number(case_id, "case_id") if case_id.strip() else None
+    task = _number(task_id, "task_id") if task_id.strip() else None
     with db.transaction(write=True) as conn:
         teams.add_hours(
             conn,
@@ -151,5 +153,6 @@ def add_hours(
             spent,
             note,
             case,
+            task,
         )
     return RedirectResponse(f"/teams/{team_id}?done=hours", status_code=303)

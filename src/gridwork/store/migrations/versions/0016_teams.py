@@ -113,6 +113,12 @@ def upgrade() -> None:
             nullable=True,
             comment="the case taken",
         ),
+        sa.Column(
+            "task_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=True,
+            comment="the emergency task taken",
+        ),
         sa.Column("recorded_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -123,6 +129,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["helper_id"], ["helpers.id"], name=op.f("fk_volunteer_hours_helper_id_helpers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["emergency_tasks.id"],
+            name=op.f("fk_volunteer_hours_task_id_emergency_tasks"),
         ),
         sa.ForeignKeyConstraint(
             ["team_id"], ["teams.id"], name=op.f("fk_volunteer_hours_team_id_teams")
