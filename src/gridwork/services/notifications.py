@@ -200,6 +200,8 @@ def deliver_due(
                 )
                 .order_by(notifications.c.next_attempt_at, notifications.c.id)
                 .limit(batch)
+                # Two senders never claim the same rows (PostgreSQL; SQLite has one writer).
+                .with_for_update(skip_locked=True)
             ).mappings()
         )
         if due:
