@@ -229,7 +229,12 @@ def sign_up(
             with conn.begin_nested():
                 signup_id = conn.execute(
                     insert(activity_signups)
-                    .values(activity_id=row["id"], resident_id=person["id"], **values)
+                    .values(
+                        province_code=row["community_code"][:2],
+                        activity_id=row["id"],
+                        resident_id=person["id"],
+                        **values,
+                    )
                     .returning(activity_signups.c.id)
                 ).scalar_one()
         except IntegrityError:

@@ -132,6 +132,7 @@ def register(conn: Connection, actor: Actor, facility_ref: str, resident_id: int
             member_id = conn.execute(
                 insert(canteen_members)
                 .values(
+                    province_code=place["province_code"],
                     facility_id=place["id"],
                     resident_id=person["id"],
                     registered_at=utcnow(),
@@ -206,6 +207,7 @@ def book(
         booking_id = conn.execute(
             insert(meal_bookings)
             .values(
+                province_code=place["province_code"],
                 member_id=member_id,
                 facility_id=place["id"],
                 day=day,
@@ -256,6 +258,7 @@ def serve(
     else:
         conn.execute(
             insert(meal_bookings).values(
+                province_code=place["province_code"],
                 member_id=member_id,
                 facility_id=place["id"],
                 day=day,

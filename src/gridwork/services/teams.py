@@ -156,6 +156,7 @@ def add_hours(
     entry_id = conn.execute(
         insert(volunteer_hours)
         .values(
+            province_code=team["community_code"][:2],
             team_id=team["id"],
             helper_id=helper_id,
             on_date=on_date,

@@ -49,6 +49,7 @@ activity_signups = Table(
     "activity_signups",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("province_code", String(2), nullable=False),
     Column("activity_id", BigId, ForeignKey("activities.id"), nullable=False),
     Column("resident_id", BigId, ForeignKey("residents.id"), nullable=False),
     Column("status", String(12), nullable=False),

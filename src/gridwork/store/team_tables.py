@@ -59,6 +59,7 @@ volunteer_hours = Table(
     "volunteer_hours",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("province_code", String(2), nullable=False),
     Column("team_id", BigId, ForeignKey("teams.id"), nullable=False),
     Column("helper_id", BigId, ForeignKey("helpers.id"), nullable=False),
     Column("on_date", Date, nullable=False),

@@ -100,6 +100,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
+        sa.Column("province_code", sa.String(length=2), nullable=False),
         sa.Column("team_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "helper_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
