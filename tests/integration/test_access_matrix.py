@@ -552,12 +552,16 @@ def world(conn: Connection, client: TestClient) -> dict[str, Any]:
 def first_task(conn: Connection, emergency: int) -> int:
     from sqlalchemy import select
 
-    from gridwork.store.emergency_tables import emergency_tasks
+    from gridwork.services.emergency_lists import task_id
+    from gridwork.store.emergency_tables import emergency_lists
 
-    found: int = conn.execute(
-        select(emergency_tasks.c.id).where(emergency_tasks.c.emergency_id == emergency).limit(1)
+    first_list = conn.execute(
+        select(emergency_lists.c.id)
+        .where(emergency_lists.c.emergency_id == emergency)
+        .order_by(emergency_lists.c.id)
+        .limit(1)
     ).scalar_one()
-    return found
+    return task_id(first_list, 0)
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 
-from gridwork.store.emergency_tables import emergency_tasks
+from gridwork.store.emergency_tables import emergency_lists
 from tests.factories import (
     ALONE,
     GRID1,
@@ -75,7 +75,7 @@ def test_declare_generates_prioritised_balanced_tasks(conn: Connection, client: 
     by_grid = {c["code"]: c for c in board["children"]}
     assert by_grid[GRID1]["total"] == 6 and by_grid[GRID2]["total"] == 1
     unassigned = conn.execute(
-        select(func.count()).where(emergency_tasks.c.assignee_id.is_(None))
+        select(func.sum(emergency_lists.c.size)).where(emergency_lists.c.assignee_id.is_(None))
     ).scalar_one()
     assert unassigned == 1  # grid 002 has no worker: its staff see it on the board
 
@@ -271,3 +271,59 @@ def test_service_is_recorded_and_can_be_commended(conn: Connection, client: Test
     assert given.status_code == 201
     service = client.get(f"/api/v1/emergencies/{ref}/service", headers=users["district"]).json()
     assert service["items"][0]["commendations"][0]["note"] == "暴雨夜逐户排查"
+
+
+def test_checks_touched_and_untouched_count_once(conn: Connection, client: TestClient) -> None:
+    """Checks live in the declaration's lists until something is done to them; narrowing,
+    reassigning and widening again count each exactly once, whichever form it is in."""
+    users = world(conn, client)
+    eid = client.post(
+        "/api/v1/emergencies",
+        json={"kind": "flood", "area_codes": [GRID1, GRID2]},
+        headers=users["staff"],
+    ).json()["id"]
+    w1 = client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w1"]).json()["items"]
+    w2 = client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w2"]).json()["items"]
+    assert len({t["id"] for t in w1 + w2}) == 6
+    done = client.post(
+        f"/api/v1/emergencies/{eid}/tasks/{w1[0]['id']}",
+        json={"outcome": "safe"},
+        headers=users["w1"],
+    )
+    assert done.status_code == 200, done.text
+    moved = client.post(
+        f"/api/v1/emergencies/{eid}/reassign",
+        json={"task_ids": [w2[0]["id"]], "assignee": "worker1"},
+        headers=users["staff"],
+    )
+    assert moved.status_code == 200, moved.text
+    now_w1 = client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users["w1"]).json()["items"]
+    assert [t["id"] for t in now_w1] == [t["id"] for t in w1] + [w2[0]["id"]]
+    assert now_w1[0]["status"] == "safe"
+    for bad in (w1[0]["id"] + 10**6, 10**12 + 999_999 * 100_000, 424242):
+        missing = client.post(
+            f"/api/v1/emergencies/{eid}/tasks/{bad}", json={"outcome": "safe"}, headers=users["w1"]
+        )
+        assert missing.status_code == 404, bad
+    narrowed = client.post(
+        f"/api/v1/emergencies/{eid}/areas", json={"remove": [GRID1]}, headers=users["staff"]
+    )
+    assert narrowed.json()["tasks_withdrawn"] == 5, narrowed.text  # one of six was done
+    board = client.get(
+        f"/api/v1/emergencies/{eid}/board?area={JINYUAN}", headers=users["staff"]
+    ).json()
+    assert (board["total"], board["done"]) == (2, 1)  # grid 002's one, and the done check
+    widened = client.post(
+        f"/api/v1/emergencies/{eid}/areas", json={"add": [GRID1]}, headers=users["staff"]
+    )
+    assert widened.json()["tasks_added"] == 5, widened.text  # the done household keeps its check
+    board = client.get(
+        f"/api/v1/emergencies/{eid}/board?area={JINYUAN}", headers=users["staff"]
+    ).json()
+    assert (board["total"], board["done"]) == (7, 1)
+    statuses = [
+        t["status"]
+        for w in ("w1", "w2")
+        for t in client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users[w]).json()["items"]
+    ]
+    assert sorted(statuses) == ["open"] * 5 + ["safe"] + ["withdrawn"] * 5

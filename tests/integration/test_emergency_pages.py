@@ -4,8 +4,10 @@ commander's actions and the after-action report; scope as everywhere else."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import Connection
 
 from tests.factories import GRID1, JINYUAN, PASSWORD, household, make_user, resident
@@ -63,11 +65,21 @@ def test_an_emergency_through_its_pages(conn: Connection, client: TestClient) ->
     assert 'id="checked">2 / 7<' in board and 'id="needs">1<' in board
     ended = client.post(f"/emergencies/{ref}/end")
     assert ended.status_code == 200 and "总结报告" in ended.text and "各网格排查情况" in ended.text
+    assert "需要饮用水" in ended.text  # the need, and the case it became
+    paper = client.get(f"/emergencies/{ref}/report.pdf")
+    assert paper.status_code == 200 and paper.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(paper.content)).pages)
+    for expected in ("总结报告", "各网格排查情况", "需要饮用水", GRID1, "worker1", "2 / 7"):
+        assert expected in text, expected
+    english = client.get(f"/emergencies/{ref}/report.pdf", headers={"Accept-Language": "en"})
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(english.content)).pages)
+    assert "After-action report" in text and "Needs and how they were met" in text
 
     make_user(conn, username="faraway", role="district_admin", area="520102")
     sign_in(client, "faraway")
     assert client.get(f"/emergencies/{ref}").status_code == 404
     assert client.get(f"/emergencies/{ref}/report").status_code == 404
+    assert client.get(f"/emergencies/{ref}/report.pdf").status_code == 404
     assert "您的区域没有应急事件" in client.get("/emergencies").text
 
 

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
 
 from gridwork.services.clock import utcnow
-from gridwork.store.emergency_tables import emergency_tasks
+from gridwork.services.emergency_lists import task_id
+from gridwork.store.emergency_tables import emergency_lists
 from tests.factories import (
     GRID1,
     JINYUAN,
@@ -86,9 +87,12 @@ def test_a_team_its_roster_hours_and_cases(conn: Connection, client: TestClient)
     flood = client.post(
         "/api/v1/emergencies", json={"kind": "flood", "area_codes": [GRID1]}, headers=staff
     ).json()["id"]
-    task = conn.execute(
-        select(emergency_tasks.c.id).where(emergency_tasks.c.emergency_id == flood)
-    ).scalar_one()
+    task = task_id(
+        conn.execute(
+            select(emergency_lists.c.id).where(emergency_lists.c.emergency_id == flood)
+        ).scalar_one(),
+        0,
+    )
     checked = client.post(
         f"{base}/hours",
         json={"helper_id": helper, "on_date": today, "hours": 1, "task_id": task},

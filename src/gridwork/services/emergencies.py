@@ -5,8 +5,9 @@ need becomes an urgent case), widen, narrow, reassign, end; a live board per uni
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -31,11 +32,19 @@ from gridwork.domain.people import Flag
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
 from gridwork.services.clock import utcnow
+from gridwork.services.emergency_lists import (
+    Planned,
+    assigned,
+    households_with_checks,
+    last_position,
+    materialise,
+    withdraw,
+    write_lists,
+)
 from gridwork.services.emergency_polygon import area_text, buildings_inside, parse_area
 from gridwork.services.intake import Report, submit_report_once
 from gridwork.services.notifications import Message, notify_each
 from gridwork.services.registry import require_role
-from gridwork.store.bulk import bulk_insert
 from gridwork.store.emergency_tables import (
     emergencies,
     emergency_areas,
@@ -49,6 +58,8 @@ from gridwork.store.tables import areas, buildings, grants, users
 
 COUNTS = ("total", "vulnerable", "done", "vulnerable_done", "safe", "needs_help", "unreachable")
 MAX_AREAS = 200
+MAX_LISTED = 2000  # a worker's list on one page
+MAX_REASSIGN = 2000
 
 
 def _emergency(conn: Connection, ref: str) -> RowMapping:
@@ -134,8 +145,10 @@ def _with_ancestors(per_grid: dict[str, dict[str, int]]) -> dict[str, dict[str, 
     return out
 
 
-def _priorities(conn: Connection, codes: list[str], year: int) -> dict[int, int]:
-    """The most urgent priority in each household that has a flagged resident."""
+def _priorities(conn: Connection, codes: list[str], year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The most urgent priority in each household that has a flagged resident:
+    (household ids, their priorities)."""
+    bits = {Flag.LIVES_ALONE.value: 1, Flag.DISABILITY.value: 2, Flag.NEEDS_ASSISTANCE.value: 4}
     rows = (
         conn.execute(
             select(
@@ -144,20 +157,25 @@ def _priorities(conn: Connection, codes: list[str], year: int) -> dict[int, int]
                 residents.c.birth_year,
                 resident_flags.c.flag,
             )
-            .join(resident_flags, resident_flags.c.resident_id == residents.c.id)
-            .where(scope_filter(residents.c.grid_code, codes), residents.c.archived_at.is_(None))
-            .order_by(residents.c.id)
+            .select_from(resident_flags)
+            .join(residents, residents.c.id == resident_flags.c.resident_id)
+            .where(
+                resident_flags.c.flag.in_(list(bits)),
+                scope_filter(residents.c.grid_code, codes),
+                residents.c.archived_at.is_(None),
+            )
         ).cursor.fetchall()  # plain tuples: hundreds of thousands of rows
     )
     if not rows:
-        return {}
-    n = len(rows)
-    person = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    home = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
-    born = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
-    bits = {Flag.LIVES_ALONE.value: 1, Flag.DISABILITY.value: 2, Flag.NEEDS_ASSISTANCE.value: 4}
-    flag = np.fromiter((bits.get(r[3], 0) for r in rows), dtype=np.int64, count=n)
-    # One entry per person: their flags ORed together (rows come ordered by person).
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    person_col, home_col, born_col, flag_col = zip(*rows, strict=True)
+    person = np.array(person_col, dtype=np.int64)
+    by_person = np.argsort(person, kind="stable")
+    person = person[by_person]
+    home = np.array(home_col, dtype=np.int64)[by_person]
+    born = np.array(born_col, dtype=np.int64)[by_person]
+    flag = np.array([bits[f] for f in flag_col], dtype=np.int64)[by_person]
+    # One entry per person: their flags ORed together.
     starts = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
     held = np.bitwise_or.reduceat(flag, starts)
     each = priorities(year - born[starts], (held & 1) > 0, (held & 2) > 0, (held & 4) > 0)
@@ -166,7 +184,29 @@ def _priorities(conn: Connection, codes: list[str], year: int) -> dict[int, int]
     order = np.lexsort((each, households_of))
     first = np.r_[True, np.diff(households_of[order]) != 0]
     chosen = order[first]
-    return dict(zip(households_of[chosen].tolist(), each[chosen].tolist(), strict=True))
+    return households_of[chosen], each[chosen]
+
+
+def _places(conn: Connection, codes: list[str], building: np.ndarray) -> np.ndarray:
+    """A walking key per household (Z-order over its building's location; households with
+    no building on record share the centre's)."""
+    communities = sorted({c[:12] for c in codes})  # a grid's buildings are its community's
+    spots = conn.execute(
+        select(buildings.c.id, buildings.c.lon, buildings.c.lat).where(
+            scope_filter(buildings.c.community_code, communities)
+        )
+    ).all()
+    if not spots:
+        return np.zeros(len(building), dtype=np.int64)
+    ids = np.array([b[0] for b in spots], dtype=np.int64)
+    lonlat = np.array([(b[1], b[2]) for b in spots], dtype=np.float64)
+    centre = lonlat.mean(axis=0)
+    keys = morton_keys(LocalMetric(float(centre[0]), float(centre[1])).forward(lonlat))
+    centre_key = morton_keys(LocalMetric(float(centre[0]), float(centre[1])).forward(centre[None]))
+    sorter = np.argsort(ids)
+    at = np.minimum(np.searchsorted(ids, building, sorter=sorter), len(ids) - 1)
+    found = ids[sorter[at]] == building
+    return np.where(found, keys[sorter[at]], centre_key[0]).astype(np.int64)
 
 
 def _workers(conn: Connection, grids: list[str]) -> dict[str, list[int]]:
@@ -196,51 +236,41 @@ def _generate(
     *,
     fresh: bool = False,
 ) -> tuple[int, int]:
-    """Tasks for every active household under `codes` that has none yet (only those in the
-    buildings `within`, when given); (households, tasks)."""
-    have = select(emergency_tasks.c.household_id).where(
-        emergency_tasks.c.emergency_id == emergency_id
+    """Checks for every active household under `codes` that has none in force yet (only
+    those in the buildings `within`, when given), dealt into lists; (households, checks)."""
+    query = select(households.c.id, households.c.grid_code, households.c.building_id).where(
+        scope_filter(households.c.grid_code, codes),
+        households.c.archived_at.is_(None),
     )
-    query = (
-        select(
-            households.c.id,
-            households.c.grid_code,
-            households.c.province_code,
-            buildings.c.lon,
-            buildings.c.lat,
-            households.c.building_id,
-        )
-        .outerjoin(buildings, buildings.c.id == households.c.building_id)
-        .where(
-            scope_filter(households.c.grid_code, codes),
-            households.c.archived_at.is_(None),
-        )
-    )
-    if not fresh:  # widening: households that have a task already keep it
-        query = query.where(households.c.id.not_in(have))
     rows = conn.execute(query).cursor.fetchall()  # plain tuples: a million rows
     if within is not None:
-        rows = [r for r in rows if r[5] in within]
+        rows = [r for r in rows if r[2] in within]
+    if not fresh and rows:  # widening: households that have a check in force keep it
+        have = households_with_checks(conn, emergency_id)
+        had = np.isin(np.array([r[0] for r in rows], dtype=np.int64), have)
+        rows = [r for r, old in zip(rows, had.tolist(), strict=True) if not old]
     if not rows:
         return 0, 0
     n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    grid_names = sorted({r[1] for r in rows})
-    grid_index = {g: i for i, g in enumerate(grid_names)}
-    grid = np.fromiter((grid_index[r[1]] for r in rows), dtype=np.int64, count=n)
-    lonlat = np.array(
-        [(r[3] if r[3] is not None else np.nan, r[4] if r[4] is not None else np.nan) for r in rows]
+    id_col, grid_col, building_col = zip(*rows, strict=True)
+    ids = np.array(id_col, dtype=np.int64)
+    grid_index: dict[str, int] = {}
+    first_seen = np.fromiter(
+        (grid_index.setdefault(g, len(grid_index)) for g in grid_col), dtype=np.int64, count=n
     )
-    known = ~np.isnan(lonlat[:, 0])
-    if known.any():
-        centre = np.nanmean(lonlat[known], axis=0)
-        lonlat[~known] = centre
-        xy = LocalMetric(float(centre[0]), float(centre[1])).forward(lonlat)
-        place = morton_keys(xy).astype(np.int64)
-    else:
-        place = np.zeros(n, dtype=np.int64)
-    best = _priorities(conn, codes, now.year)
-    priority = np.fromiter((best.get(int(i), OTHERS) for i in ids), dtype=np.int64, count=n)
+    grid_names = sorted(grid_index)
+    renumber = np.empty(len(grid_names), dtype=np.int64)
+    renumber[[grid_index[g] for g in grid_names]] = np.arange(len(grid_names))
+    grid = renumber[first_seen]
+    building = np.array([-1 if b is None else b for b in building_col], dtype=np.int64)
+    place = _places(conn, codes, building)
+    flagged, urgent = _priorities(conn, codes, now.year)
+    priority = np.full(n, OTHERS, dtype=np.int64)
+    if len(flagged):
+        sorter = np.argsort(ids)
+        at = np.minimum(np.searchsorted(ids, flagged, sorter=sorter), n - 1)
+        hit = ids[sorter[at]] == flagged
+        priority[sorter[at[hit]]] = urgent[hit]
     # Balanced load: within each grid, deal households to its workers in priority order, so
     # every worker gets an equal share and an equal share of the vulnerable.
     order = np.lexsort((place, priority, grid))
@@ -255,45 +285,26 @@ def _generate(
     staffed = size[grid] > 0
     pick = np.where(staffed, offset[grid] + rank_in_grid % np.maximum(size[grid], 1), len(flat) - 1)
     assignee = flat[pick]
-    # Walking order per worker: the vulnerable first (most urgent first), then the rest,
-    # each part block by block (Z-order over the building locations).
+    # Walking order per worker and grid: the vulnerable first (most urgent first), then the
+    # rest, each part block by block (Z-order over the building locations).
     vulnerable = priority < OTHERS
     walk = np.lexsort((place, np.where(vulnerable, priority, OTHERS), grid, assignee))
-    position = np.empty(n, dtype=np.int64)
-    owner = assignee[walk] * 100_000 + grid[walk]
-    first = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-    group = np.repeat(first, np.diff(np.r_[first, n]))
-    position[walk] = np.arange(n) - group
-    province = [r[2] for r in rows]
-    names = [grid_names[g] for g in grid.tolist()]
-    workers_of = [a if a >= 0 else None for a in assignee.tolist()]
-    task_rows = list(
-        zip(
-            repeat(emergency_id, n),
-            province,
-            ids.tolist(),
-            names,
-            priority.tolist(),
-            workers_of,
-            position.tolist(),
-            repeat("open", n),
-            strict=False,  # the two repeats are endless; the lists have n items
-        )
-    )
-    bulk_insert(
+    by_worker, by_grid = assignee[walk], grid[walk]
+    cuts = np.flatnonzero((np.diff(by_worker) != 0) | (np.diff(by_grid) != 0)) + 1
+    bounds = np.r_[0, cuts, n].tolist()
+    homes, ranks = ids[walk], priority[walk]
+    write_lists(
         conn,
-        emergency_tasks,
+        emergency_id,
         (
-            "emergency_id",
-            "province_code",
-            "household_id",
-            "grid_code",
-            "priority",
-            "assignee_id",
-            "position",
-            "status",
+            Planned(
+                grid_names[int(by_grid[a])],
+                int(by_worker[a]) if by_worker[a] >= 0 else None,
+                homes[a:b],
+                ranks[a:b],
+            )
+            for a, b in pairwise(bounds)
         ),
-        task_rows,
     )
     totals = np.bincount(grid, minlength=len(grid_names))
     weak = np.bincount(grid, weights=vulnerable, minlength=len(grid_names)).astype(np.int64)
@@ -485,7 +496,7 @@ def change_areas(
             )
             .values(removed_at=now)
         )
-        withdrawn = _withdraw(conn, row["id"], gone)
+        withdrawn = _withdraw(conn, row["id"], gone, now)
         _log(
             conn,
             row["id"],
@@ -502,30 +513,16 @@ def change_areas(
     }
 
 
-def _withdraw(conn: Connection, emergency_id: int, codes: list[str]) -> int:
-    where = (
-        emergency_tasks.c.emergency_id == emergency_id,
-        emergency_tasks.c.status == "open",
-        scope_filter(emergency_tasks.c.grid_code, codes),
-    )
-    per_grid: dict[str, dict[str, int]] = {}
-    for r in conn.execute(
-        select(
-            emergency_tasks.c.grid_code,
-            func.count().label("n"),
-            func.count().filter(emergency_tasks.c.priority < OTHERS).label("weak"),
-        )
-        .where(*where)
-        .group_by(emergency_tasks.c.grid_code)
-    ):
-        per_grid[r.grid_code] = {"total": -int(r.n), "vulnerable": -int(r.weak)}
-    result = conn.execute(update(emergency_tasks).where(*where).values(status="withdrawn"))
+def _withdraw(conn: Connection, emergency_id: int, codes: list[str], now: datetime) -> int:
+    per_grid = withdraw(conn, emergency_id, codes, now)
     _add_counts(conn, emergency_id, _with_ancestors(per_grid))
-    return int(result.rowcount or 0)
+    return -sum(v["total"] for v in per_grid.values())
 
 
 def _task(conn: Connection, emergency_id: int, task_ref: str) -> RowMapping:
     number = parse_id(task_ref)
+    if number is not None:
+        materialise(conn, [number])
     row = (
         conn.execute(
             select(emergency_tasks).where(
@@ -583,7 +580,7 @@ def record_outcome(
 def settle_task(
     conn: Connection,
     emergency: RowMapping,
-    task: RowMapping,
+    task: Mapping[Any, Any],
     found: Outcome,
     need: str | None,
     *,
@@ -651,6 +648,9 @@ def reassign(
     ).scalar_one_or_none()
     if worker is None:
         raise InvalidInput(f"no active user {username!r}", field="assignee")
+    if len(task_ids) > MAX_REASSIGN:
+        raise InvalidInput(f"at most {MAX_REASSIGN} tasks at once", field="task_ids")
+    materialise(conn, task_ids)
     tasks = conn.execute(
         select(emergency_tasks.c.id, emergency_tasks.c.grid_code).where(
             emergency_tasks.c.emergency_id == emergency["id"], emergency_tasks.c.id.in_(task_ids)
@@ -660,12 +660,7 @@ def reassign(
         raise NotFound("some of those tasks are not in this emergency")
     for t in tasks:
         require_role(actor, t.grid_code, EMERGENCY_COMMANDERS, "reassign tasks", f"no task {t.id}")
-    last = conn.execute(
-        select(func.coalesce(func.max(emergency_tasks.c.position), -1)).where(
-            emergency_tasks.c.emergency_id == emergency["id"],
-            emergency_tasks.c.assignee_id == worker,
-        )
-    ).scalar_one()
+    last = last_position(conn, emergency["id"], worker)
     for offset, t in enumerate(sorted(tasks), start=1):
         conn.execute(
             update(emergency_tasks)
@@ -730,31 +725,38 @@ def board(conn: Connection, actor: Actor, ref: str, area: str | None = None) -> 
 def my_tasks(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
     """The signed-in worker's tasks in walking order (no names: the address and why)."""
     row, _ = seen(conn, actor, ref)
-    tasks = conn.execute(
-        select(
-            emergency_tasks.c.id,
-            emergency_tasks.c.priority,
-            emergency_tasks.c.status,
-            emergency_tasks.c.position,
-            emergency_tasks.c.grid_code,
-            households.c.reference,
-            households.c.address,
-            buildings.c.lon,
-            buildings.c.lat,
+    mine = assigned(conn, row["id"], actor.user_id)[:MAX_LISTED]
+    places = {
+        r.id: r
+        for r in conn.execute(
+            select(
+                households.c.id,
+                households.c.reference,
+                households.c.address,
+                buildings.c.lon,
+                buildings.c.lat,
+            )
+            .outerjoin(buildings, buildings.c.id == households.c.building_id)
+            .where(households.c.id.in_({t["household_id"] for t in mine}))
         )
-        .join(households, households.c.id == emergency_tasks.c.household_id)
-        .outerjoin(buildings, buildings.c.id == households.c.building_id)
-        .where(
-            emergency_tasks.c.emergency_id == row["id"],
-            emergency_tasks.c.assignee_id == actor.user_id,
+    }
+    items = []
+    for t in mine:
+        place = places.get(t["household_id"])
+        items.append(
+            {
+                "id": t["id"],
+                "priority": t["priority"],
+                "status": t["status"],
+                "position": t["position"],
+                "grid_code": t["grid_code"],
+                "reference": place.reference if place else None,
+                "address": place.address if place else None,
+                "lon": place.lon if place else None,
+                "lat": place.lat if place else None,
+                "why": PRIORITY_REASONS.get(t["priority"], PRIORITY_REASONS[OTHERS]),
+            }
         )
-        .order_by(emergency_tasks.c.position)
-        .limit(2000)
-    ).mappings()
-    items = [
-        {**dict(t), "why": PRIORITY_REASONS.get(t["priority"], PRIORITY_REASONS[OTHERS])}
-        for t in tasks
-    ]
     return {"id": row["id"], "kind": row["kind"], "status": row["status"], "items": items}
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from gridwork.domain.notifications import Kind, resident_recipient
 from gridwork.services.clock import utcnow
+from gridwork.services.emergency_lists import households_after
 from gridwork.services.notifications import Message, notify
-from gridwork.store.emergency_tables import emergencies, emergency_alert_progress, emergency_tasks
+from gridwork.store.emergency_tables import emergencies, emergency_alert_progress
 from gridwork.store.people_tables import residents
 
 BATCH = 5_000  # tasks (households) per emergency per round
@@ -47,20 +48,12 @@ def alert_residents_due(
     ).all()
     told = 0
     for emergency in active:
-        tasks = conn.execute(
-            select(emergency_tasks.c.id, emergency_tasks.c.household_id)
-            .where(
-                emergency_tasks.c.emergency_id == emergency.id,
-                emergency_tasks.c.id > emergency.after,
-            )
-            .order_by(emergency_tasks.c.id)
-            .limit(batch)
-        ).all()
+        tasks = households_after(conn, emergency.id, emergency.after, batch)
         if not tasks:
             continue
         phones = conn.execute(
             select(residents.c.phone).where(
-                residents.c.household_id.in_([t.household_id for t in tasks]),
+                residents.c.household_id.in_([home for _, home in tasks]),
                 residents.c.phone.is_not(None),
                 residents.c.archived_at.is_(None),
                 residents.c.anonymised_at.is_(None),
@@ -78,7 +71,7 @@ def alert_residents_due(
             ),
             now=now,
         )
-        last = tasks[-1].id
+        last = tasks[-1][0]
         if emergency.tracked is None:
             conn.execute(
                 insert(emergency_alert_progress).values(

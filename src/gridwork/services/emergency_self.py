@@ -14,6 +14,7 @@ from gridwork.domain.errors import InvalidInput, NotFound
 from gridwork.domain.people import clean_phone
 from gridwork.services.clock import utcnow
 from gridwork.services.emergencies import settle_task
+from gridwork.services.emergency_lists import checks_of_household, emergency_of, materialise
 from gridwork.services.otp import CodeSender
 from gridwork.services.resident_auth import request_code
 from gridwork.store.emergency_tables import emergencies, emergency_tasks
@@ -48,9 +49,23 @@ def request_household_code(
         request_code(conn, phone, secret_key=secret_key, sender=sender)
 
 
-def _open_tasks(conn: Connection, household_id: int) -> list[Any]:
-    return list(
+def _open_tasks(conn: Connection, household_id: int, *, make: bool) -> list[dict[str, Any]]:
+    """The household's checks in force in active emergencies; with `make`, each gets its
+    row (to be settled), otherwise those untouched are shown as open."""
+    grid = conn.execute(
+        select(households.c.grid_code).where(households.c.id == household_id)
+    ).scalar_one()
+    active = dict(
         conn.execute(
+            select(emergencies.c.id, emergencies.c.kind).where(emergencies.c.status == "active")
+        ).all()
+    )
+    planned = checks_of_household(conn, list(active), household_id, grid)
+    if make:
+        materialise(conn, planned)
+    rows = {
+        r["id"]: dict(r)
+        for r in conn.execute(
             select(emergency_tasks, emergencies.c.kind)
             .join(emergencies, emergencies.c.id == emergency_tasks.c.emergency_id)
             .where(
@@ -58,9 +73,19 @@ def _open_tasks(conn: Connection, household_id: int) -> list[Any]:
                 emergencies.c.status == "active",
                 emergency_tasks.c.status != "withdrawn",
             )
-            .order_by(emergency_tasks.c.emergency_id)
         ).mappings()
-    )
+    }
+    for number in planned:
+        if number not in rows:
+            emergency_id = emergency_of(conn, number)
+            rows[number] = {
+                "id": number,
+                "emergency_id": emergency_id,
+                "kind": active.get(emergency_id),
+                "status": "open",
+                "done_by": None,
+            }
+    return sorted(rows.values(), key=lambda t: (t["emergency_id"], t["id"]))
 
 
 def household_checks(conn: Connection, reference: str, phone: str) -> list[dict[str, Any]]:
@@ -75,7 +100,7 @@ def household_checks(conn: Connection, reference: str, phone: str) -> list[dict[
             "status": t["status"],
             "done_by": t["done_by"],
         }
-        for t in _open_tasks(conn, household)
+        for t in _open_tasks(conn, household, make=False)
     ]
 
 
@@ -96,7 +121,7 @@ def answer_for_household(
         raise NotFound(f"no household {reference} on the record of this phone")
     if outcome not in (Outcome.SAFE.value, Outcome.NEEDS_HELP.value):
         raise InvalidInput("answer safe or needs_help", field="outcome")
-    tasks = _open_tasks(conn, household)
+    tasks = _open_tasks(conn, household, make=True)
     if not tasks:
         raise NotFound("no emergency is checking on your household now")
     for task in tasks:

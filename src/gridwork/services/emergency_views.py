@@ -7,10 +7,12 @@ from typing import Any
 from sqlalchemy import Connection, desc, select
 
 from gridwork.domain.access import EMERGENCY_COMMANDERS, Actor
-from gridwork.services.emergencies import COUNTS, active_codes, report, touches
-from gridwork.store.emergency_tables import emergencies, emergency_counts
+from gridwork.services.emergencies import COUNTS, active_codes, report, seen, touches
+from gridwork.store.emergency_tables import emergencies, emergency_counts, emergency_tasks
 from gridwork.store.scope import in_subtree
-from gridwork.store.tables import areas
+from gridwork.store.tables import areas, cases
+
+MAX_NEEDS = 2000
 
 RECENT = 50
 
@@ -58,3 +60,27 @@ def after_action(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
             if actor.covers(r["area_code"]) or actor.covers(code)
         ]
     return {**summary, "grids": grids}
+
+
+def needs_met(conn: Connection, actor: Actor, ref: str) -> list[dict[str, Any]]:
+    """The needs the checks found in the actor's part, each with the urgent case it became
+    and where that case stands now (oldest first)."""
+    row, _ = seen(conn, actor, ref)
+    found = conn.execute(
+        select(
+            emergency_tasks.c.grid_code,
+            emergency_tasks.c.need,
+            emergency_tasks.c.done_at,
+            cases.c.id.label("case_id"),
+            cases.c.reference,
+            cases.c.status,
+        )
+        .outerjoin(cases, cases.c.id == emergency_tasks.c.case_id)
+        .where(
+            emergency_tasks.c.emergency_id == row["id"],
+            emergency_tasks.c.status == "needs_help",
+        )
+        .order_by(emergency_tasks.c.done_at, emergency_tasks.c.id)
+        .limit(MAX_NEEDS * 4)
+    ).mappings()
+    return [dict(r) for r in found if actor.covers(r["grid_code"])][:MAX_NEEDS]

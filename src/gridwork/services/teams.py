@@ -18,6 +18,7 @@ from gridwork.domain.ids import parse_id
 from gridwork.domain.teams import MAX_HOURS_PER_ENTRY, MAX_SHIFT_CHARS, TeamKind
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row
+from gridwork.services.emergency_lists import materialise
 from gridwork.services.registry import check_reader, require_role
 from gridwork.store.emergency_tables import emergency_tasks
 from gridwork.store.people_tables import helpers
@@ -148,6 +149,7 @@ def add_hours(
         if area is None or not actor.covers(area):
             raise InvalidInput(f"no case {case_id} you can see", field="case_id")
     if task_id is not None:
+        materialise(conn, [task_id])
         grid = conn.execute(
             select(emergency_tasks.c.grid_code).where(emergency_tasks.c.id == task_id)
         ).scalar()

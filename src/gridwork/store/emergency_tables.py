@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -84,6 +85,30 @@ emergency_tasks = Table(
     Index("ix_emergency_tasks_emergency_id_assignee_id", "emergency_id", "assignee_id"),
     Index("ix_emergency_tasks_emergency_id_grid_code", "emergency_id", "grid_code"),
     comment="A welfare check per affected household, vulnerable first.",
+)
+
+emergency_lists = Table(
+    "emergency_lists",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("emergency_id", BigId, ForeignKey("emergencies.id"), nullable=False),
+    Column("grid_code", String(CODE), nullable=False),
+    Column("assignee_id", BigId, ForeignKey("users.id"), nullable=True),
+    Column("size", Integer, nullable=False),
+    Column(
+        "households",
+        LargeBinary,
+        nullable=False,
+        comment="household ids in walking order, 8 bytes each, little-endian",
+    ),
+    Column("priorities", LargeBinary, nullable=False, comment="each household's priority, a byte"),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Index("ix_emergency_lists_emergency_id_assignee_id", "emergency_id", "assignee_id"),
+    Index("ix_emergency_lists_emergency_id_grid_code", "emergency_id", "grid_code"),
+    comment=(
+        "One worker's welfare checks in one grid, in walking order, as decided at declaration; "
+        "a check gets its emergency_tasks row when something is done to it."
+    ),
 )
 
 emergency_counts = Table(

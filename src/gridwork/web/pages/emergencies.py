@@ -15,13 +15,19 @@ from gridwork.domain.emergencies import Kind, Outcome
 from gridwork.domain.errors import GridworkError, InvalidInput
 from gridwork.services import emergencies
 from gridwork.services.emergency_service import commend, service_record
-from gridwork.services.emergency_views import after_action, list_emergencies, may_command
+from gridwork.services.emergency_views import (
+    after_action,
+    list_emergencies,
+    may_command,
+    needs_met,
+)
 from gridwork.services.geometry_read import area_geometry_for
 from gridwork.services.outlines import map_centre
 from gridwork.services.supplies import supplies_under
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin
+from gridwork.web.pages.emergency_pdf import after_action_pdf
 
 router = APIRouter(include_in_schema=False)
 Codes = Annotated[str, Form(max_length=2000)]
@@ -284,14 +290,37 @@ def after_action_report(
     with db.transaction() as conn:
         summary = after_action(conn, actor, ref)
         service = service_record(conn, actor, ref)
+        needs = needs_met(conn, actor, ref)
     return pages.render(
         request,
         "emergency_report.html",
         actor,
         emergency=summary,
         service=service,
+        needs=needs,
         commander=may_command(actor, summary["area_codes"]),
         done=request.query_params.get("done", "")[:20],
+    )
+
+
+@router.get("/emergencies/{ref}/report.pdf")
+def after_action_pdf_file(
+    request: Request, pages: PagesDep, actor: MaybeActorDep, db: DbDep, ref: str
+) -> Response:
+    """The after-action report as a PDF file, in the reader's language."""
+    if actor is None:
+        return to_signin(request)
+    with db.transaction() as conn:
+        summary = after_action(conn, actor, ref)
+        service = service_record(conn, actor, ref)
+        needs = needs_met(conn, actor, ref)
+    translate, when = pages.words(request)
+    return Response(
+        after_action_pdf(summary, service, needs, translate, when),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="gridwork-emergency-{summary["id"]}.pdf"'
+        },
     )
 
 

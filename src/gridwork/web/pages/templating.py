@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -78,6 +79,21 @@ class Pages:
     def language(self, request: Request) -> str:
         """The language a request is answered in."""
         return choose_language(request, self.settings.default_language)
+
+    def words(
+        self, request: Request
+    ) -> tuple[Callable[..., str], Callable[[datetime | None], str]]:
+        """For output that is not a template (a PDF): the request's translation, as
+        `_("text %(n)s", n=1)`, and its way of writing a time."""
+        language = self.language(request)
+        translations = load_translations(language)
+
+        def translate(text: str, **values: object) -> str:
+            said = translations.gettext(text)
+            return said % values if values else said
+
+        when: Callable[[datetime | None], str] = self.environments[language].filters["when"]
+        return translate, when
 
     def render(
         self,
