@@ -17,9 +17,10 @@ from gridwork.domain.access import Actor, Grant, Role
 from gridwork.services import emergencies
 from gridwork.services.area_import import import_areas
 from gridwork.services.demo import packaged_divisions
+from gridwork.services.emergency_lists import task_id
 from gridwork.services.synth import synthesize_city
 from gridwork.services.users import actor_for_username, create_user
-from gridwork.store.emergency_tables import emergency_tasks
+from gridwork.store.emergency_tables import emergency_lists
 from gridwork.store.engine import begin_write, make_engine
 from gridwork.store.migrate import upgrade
 from gridwork.store.people_tables import households
@@ -90,19 +91,24 @@ def measure(engine: Engine) -> None:
         f"assigned and ordered in {declared:.2f} s (goal < 5 s)"
     )
     with engine.connect() as conn:
-        tasks = list(
+        lists = list(
             conn.execute(
-                select(emergency_tasks.c.id, emergency_tasks.c.assignee_id)
-                .where(emergency_tasks.c.emergency_id == made["id"])
+                select(emergency_lists.c.id, emergency_lists.c.assignee_id)
+                .where(
+                    emergency_lists.c.emergency_id == made["id"],
+                    emergency_lists.c.assignee_id.is_not(None),
+                )
+                .order_by(emergency_lists.c.id)
                 .limit(300)
             )
         )
     board, base = [], []
-    for n, task in enumerate(tasks):
-        worker = Actor(int(task.assignee_id), "w", (Grant(Role.GRID_WORKER, "520115"),))
+    for n, first in enumerate(lists):  # the first check of 300 workers' lists
+        worker = Actor(int(first.assignee_id), "w", (Grant(Role.GRID_WORKER, "520115"),))
+        check = task_id(first.id, 0)
         with begin_write(engine) as conn:
             emergencies.record_outcome(
-                conn, worker, str(made["id"]), str(task.id), "safe", None, secret_key=SECRET
+                conn, worker, str(made["id"]), str(check), "safe", None, secret_key=SECRET
             )
         with engine.connect() as conn:
             t = time.perf_counter()
@@ -113,7 +119,7 @@ def measure(engine: Engine) -> None:
             base.append((time.perf_counter() - t) * 1000)
     p95 = statistics.quantiles(board, n=100)[94]
     print(
-        f"board of the district between {len(tasks)} recorded checks: p50 "
+        f"board of the district between {len(lists)} recorded checks: p50 "
         f"{statistics.median(board):.1f} ms, p95 {p95:.1f} ms (goal < 50 ms; one-row read "
         f"p50 {statistics.median(base):.2f} ms)"
     )

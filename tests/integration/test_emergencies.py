@@ -327,3 +327,17 @@ def test_checks_touched_and_untouched_count_once(conn: Connection, client: TestC
         for t in client.get(f"/api/v1/emergencies/{eid}/tasks", headers=users[w]).json()["items"]
     ]
     assert sorted(statuses) == ["open"] * 5 + ["safe"] + ["withdrawn"] * 5
+
+
+def test_both_ways_of_reading_flags_agree(conn: Connection, client: TestClient) -> None:
+    """Over most of a province the flagged residents are read first, otherwise the area's
+    residents are: the households and priorities found must be the same."""
+    from gridwork.services.emergencies import _priorities
+
+    world(conn, client)
+    wide = _priorities(conn, [JINYUAN], YEAR, most_of_province=True)
+    narrow = _priorities(conn, [JINYUAN], YEAR, most_of_province=False)
+    assert sorted(wide[1].tolist()) == [1, 2, 4]  # 80+ alone, disability, 60+ alone
+    for a, b in zip(wide, narrow, strict=True):
+        assert a.tolist() == b.tolist()
+    assert len(_priorities(conn, ["520102"], YEAR, most_of_province=False)[0]) == 0

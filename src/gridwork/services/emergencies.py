@@ -11,11 +11,11 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy import Connection, RowMapping, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gridwork.domain.access import EMERGENCY_COMMANDERS, VISITORS, Actor, Role
-from gridwork.domain.areas import ancestor_codes, is_valid_code
+from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.emergencies import (
     NEED_CATEGORY,
     OTHERS,
@@ -31,6 +31,7 @@ from gridwork.domain.notifications import user_recipient
 from gridwork.domain.people import Flag
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
+from gridwork.services.area_counts import counts_of
 from gridwork.services.clock import utcnow
 from gridwork.services.emergency_lists import (
     Planned,
@@ -52,6 +53,7 @@ from gridwork.store.emergency_tables import (
     emergency_log,
     emergency_tasks,
 )
+from gridwork.store.packed import packed_ints, unpack_ints
 from gridwork.store.people_tables import households, resident_flags, residents
 from gridwork.store.scope import minimal_codes, scope_filter
 from gridwork.store.tables import areas, buildings, grants, users
@@ -145,36 +147,33 @@ def _with_ancestors(per_grid: dict[str, dict[str, int]]) -> dict[str, dict[str, 
     return out
 
 
-def _priorities(conn: Connection, codes: list[str], year: int) -> tuple[np.ndarray, np.ndarray]:
+def _priorities(
+    conn: Connection, codes: list[str], year: int, *, most_of_province: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """The most urgent priority in each household that has a flagged resident:
     (household ids, their priorities)."""
     bits = {Flag.LIVES_ALONE.value: 1, Flag.DISABILITY.value: 2, Flag.NEEDS_ASSISTANCE.value: 4}
-    rows = (
-        conn.execute(
-            select(
-                residents.c.id,
-                residents.c.household_id,
-                residents.c.birth_year,
-                resident_flags.c.flag,
-            )
-            .select_from(resident_flags)
-            .join(residents, residents.c.id == resident_flags.c.resident_id)
-            .where(
-                resident_flags.c.flag.in_(list(bits)),
-                scope_filter(residents.c.grid_code, codes),
-                residents.c.archived_at.is_(None),
-            )
-        ).cursor.fetchall()  # plain tuples: hundreds of thousands of rows
-    )
-    if not rows:
+    bit = case(*((resident_flags.c.flag == name, value) for name, value in bits.items()), else_=0)
+    # Over most of a province, reading its flagged residents and keeping those in the area
+    # is several times faster than visiting every resident of the area (their grid index
+    # would be used otherwise, so it is turned off by `|| ''`).
+    grid = residents.c.grid_code + "" if most_of_province else residents.c.grid_code
+    packed = conn.execute(
+        select(packed_ints(residents.c.id, residents.c.household_id, residents.c.birth_year, bit))
+        .select_from(resident_flags)
+        .join(residents, residents.c.id == resident_flags.c.resident_id)
+        .where(
+            resident_flags.c.flag.in_(list(bits)),
+            resident_flags.c.province_code.in_(sorted({c[:2] for c in codes})),
+            scope_filter(grid, codes),
+            residents.c.archived_at.is_(None),
+        )
+    ).scalar()
+    rows = unpack_ints(packed, 4)
+    if not len(rows):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    person_col, home_col, born_col, flag_col = zip(*rows, strict=True)
-    person = np.array(person_col, dtype=np.int64)
-    by_person = np.argsort(person, kind="stable")
-    person = person[by_person]
-    home = np.array(home_col, dtype=np.int64)[by_person]
-    born = np.array(born_col, dtype=np.int64)[by_person]
-    flag = np.array([bits[f] for f in flag_col], dtype=np.int64)[by_person]
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    person, home, born, flag = rows.T
     # One entry per person: their flags ORed together.
     starts = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
     held = np.bitwise_or.reduceat(flag, starts)
@@ -238,33 +237,40 @@ def _generate(
 ) -> tuple[int, int]:
     """Checks for every active household under `codes` that has none in force yet (only
     those in the buildings `within`, when given), dealt into lists; (households, checks)."""
-    query = select(households.c.id, households.c.grid_code, households.c.building_id).where(
-        scope_filter(households.c.grid_code, codes),
-        households.c.archived_at.is_(None),
-    )
-    rows = conn.execute(query).cursor.fetchall()  # plain tuples: a million rows
+    found = conn.execute(
+        select(
+            households.c.grid_code,
+            packed_ints(households.c.id, func.coalesce(households.c.building_id, -1)),
+        )
+        .where(scope_filter(households.c.grid_code, codes), households.c.archived_at.is_(None))
+        .group_by(households.c.grid_code)
+        .order_by(households.c.grid_code)
+    ).all()
+    grid_names = [r[0] for r in found]
+    parts = [unpack_ints(r[1], 2) for r in found]
+    both = np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+    grid = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
+    keep = np.ones(len(both), dtype=bool)
     if within is not None:
-        rows = [r for r in rows if r[2] in within]
-    if not fresh and rows:  # widening: households that have a check in force keep it
-        have = households_with_checks(conn, emergency_id)
-        had = np.isin(np.array([r[0] for r in rows], dtype=np.int64), have)
-        rows = [r for r, old in zip(rows, had.tolist(), strict=True) if not old]
-    if not rows:
+        keep &= np.isin(both[:, 1], np.fromiter(within, dtype=np.int64, count=len(within)))
+    if not fresh and len(both):  # widening: households that have a check in force keep it
+        keep &= ~np.isin(both[:, 0], households_with_checks(conn, emergency_id))
+    if not keep.all():
+        both, grid = both[keep], grid[keep]
+        used = np.unique(grid)
+        grid_names = [grid_names[g] for g in used.tolist()]
+        grid = np.searchsorted(used, grid)
+    n = len(both)
+    if not n:
         return 0, 0
-    n = len(rows)
-    id_col, grid_col, building_col = zip(*rows, strict=True)
-    ids = np.array(id_col, dtype=np.int64)
-    grid_index: dict[str, int] = {}
-    first_seen = np.fromiter(
-        (grid_index.setdefault(g, len(grid_index)) for g in grid_col), dtype=np.int64, count=n
-    )
-    grid_names = sorted(grid_index)
-    renumber = np.empty(len(grid_names), dtype=np.int64)
-    renumber[[grid_index[g] for g in grid_names]] = np.arange(len(grid_names))
-    grid = renumber[first_seen]
-    building = np.array([-1 if b is None else b for b in building_col], dtype=np.int64)
+    ids, building = both[:, 0].copy(), both[:, 1].copy()
     place = _places(conn, codes, building)
-    flagged, urgent = _priorities(conn, codes, now.year)
+    province_grids = sum(
+        counts_of(conn, province).get(Level.GRID.value, 0) for province in {c[:2] for c in codes}
+    )
+    flagged, urgent = _priorities(
+        conn, codes, now.year, most_of_province=len(grid_names) * 4 >= province_grids
+    )
     priority = np.full(n, OTHERS, dtype=np.int64)
     if len(flagged):
         sorter = np.argsort(ids)

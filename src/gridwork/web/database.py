@@ -12,6 +12,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 
 from gridwork.store.engine import begin_write
+from gridwork.web.group_commit import GroupCommitter
 
 T = TypeVar("T")
 
@@ -29,6 +30,10 @@ class Database:
         # SQLite has one writer at a time; queueing writers here, in order, is fairer and
         # much faster than SQLite's sleep-and-retry busy handler under concurrent load.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._grouped = GroupCommitter(
+            lambda: self.transaction(write=True),
+            threads=1 if engine.dialect.name == "sqlite" else 2,
+        )
 
     async def run_write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in a writing transaction on a writer thread; await its result."""
@@ -38,6 +43,14 @@ class Database:
                 return work(conn)
 
         return await asyncio.get_running_loop().run_in_executor(self._writers, unit)
+
+    async def run_grouped(self, work: Callable[[Connection], T]) -> T:
+        """Like `run_write`, for small units of work that arrive many at once (reports):
+        those queued together share one transaction and one commit (each in its own
+        savepoint, so one refused takes nothing else with it); each is answered only after
+        that commit."""
+        result: T = await asyncio.wrap_future(self._grouped.submit(work))
+        return result
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Connection]:

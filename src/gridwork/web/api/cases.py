@@ -64,7 +64,7 @@ async def create(
         attributes=body.attributes or {},
     )
     idempotency = (sender_scope(actor), idempotency_key) if idempotency_key is not None else None
-    view, secret, replayed = await db.run_write(
+    view, secret, replayed = await db.run_grouped(
         lambda conn: submit_report(
             conn,
             actor,

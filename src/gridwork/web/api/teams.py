@@ -46,12 +46,12 @@ class HoursIn(BaseModel):
     """Hours a volunteer gave."""
 
     model_config = Strict
-    helper_id: int
+    helper_id: int = Field(ge=1, le=2**62)
     on_date: date
     hours: float = Field(gt=0, le=24)
     note: str | None = Field(default=None, max_length=2000)
-    case_id: int | None = None
-    task_id: int | None = Field(default=None, description="an emergency task taken")
+    case_id: int | None = Field(default=None, ge=1, le=2**62)
+    task_id: int | None = Field(default=None, ge=1, le=2**62, description="an emergency task taken")
 
 
 @router.post("/teams", status_code=201)

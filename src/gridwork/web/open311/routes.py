@@ -3,13 +3,15 @@ one service, render JSON or XML. Empty `api_key` and `jurisdiction_id` count as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -51,14 +53,22 @@ def _status(exc: GridworkError) -> int:
 
 
 async def _answer(
-    request: Request, fmt: str, root: str, work: Callable[[], Any], status: int = 200
+    request: Request,
+    fmt: str,
+    root: str,
+    work: Callable[[], Any] | Callable[[], Awaitable[Any]],
+    status: int = 200,
 ) -> Response:
-    """Run `work` in the thread pool and render its result, or its error, in `fmt`."""
+    """Run `work` (in the thread pool, unless it is a coroutine function) and render its
+    result, or its error, in `fmt`."""
     zone = request.app.state.zone
     if fmt not in FORMATS:
         return error(404, "Bad extension. We support .xml and .json", "json", zone)
     try:
-        body = await run_in_threadpool(work)
+        if inspect.iscoroutinefunction(work):
+            body = await work()
+        else:
+            body = await run_in_threadpool(work)
     except GridworkError as exc:
         return error(_status(exc), exc.message, fmt, zone)
     return render(root, body, fmt, zone, status)
@@ -194,24 +204,27 @@ async def post_request(request: Request, fmt: str) -> Response:
         attributes=_attributes(fields),
     )
 
-    def work() -> Any:
+    def stored(conn: Connection, media_url: str | None) -> Any:
+        integrator = integrator_for_key(
+            conn, _first(fields, "api_key"), secret_key=settings.secret_key
+        )
+        return create_request(
+            conn,
+            integrator,
+            form,
+            secret_key=settings.secret_key,
+            locator=locator,
+            idempotency_key=key,
+            media_url=media_url,
+        )
+
+    async def work() -> Any:
         media_url = form.media_url
         if photos:
-            name = store_photo(photos[0], Path(settings.media_dir))
+            name = await run_in_threadpool(store_photo, photos[0], Path(settings.media_dir))
             media_url = str(request.url_for("get_media", name=name))
-        with db.transaction(write=True) as conn:
-            integrator = integrator_for_key(
-                conn, _first(fields, "api_key"), secret_key=settings.secret_key
-            )
-            return create_request(
-                conn,
-                integrator,
-                form,
-                secret_key=settings.secret_key,
-                locator=locator,
-                idempotency_key=key,
-                media_url=media_url,
-            )
+        # Reports arriving together share a commit (each answered after it).
+        return await db.run_grouped(lambda conn: stored(conn, media_url))
 
     # 200, not 201: the common choice of Open311 servers, and what their clients expect
     return await _answer(request, fmt, "service_requests", work)
