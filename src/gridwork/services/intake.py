@@ -27,7 +27,7 @@ from gridwork.services.case_views import resident_view, staff_view
 from gridwork.services.cases import RESIDENT, is_visible_to, load_case
 from gridwork.services.clock import utcnow
 from gridwork.services.locate import Locator
-from gridwork.services.rollups import count_event
+from gridwork.services.rollups import count_event, counted_savepoint
 from gridwork.services.users import keyed_hash
 from gridwork.store.tables import (
     areas,
@@ -266,7 +266,7 @@ def submit_report_once(
     if earlier is not None:
         return earlier
     try:
-        with conn.begin_nested():
+        with counted_savepoint(conn):
             created = _create(conn, actor, report, secret_key, locator)
             conn.execute(
                 idempotency_keys.insert().values(

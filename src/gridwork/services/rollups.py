@@ -4,9 +4,11 @@ transaction; recomputing them from the events to verify or rebuild them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table, delete, select
@@ -65,17 +67,79 @@ def _upsert_into(conn: Connection, table: Table, period: str, merged: dict[Key, 
     ]
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
+    # One statement, compiled once and cached, run for every row (rows inlined with
+    # .values() would make a new statement to compile on every case event).
+    conn.execute(_upsert_statement(conn.dialect.name, table, period), rows)
+
+
+@cache
+def _upsert_statement(dialect_name: str, table: Table, period: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(
         index_elements=["area_code", period, "category_code"],
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
     )
-    conn.execute(statement)
+
+
+HELD = "gridwork.held_counts"  # connection info: counter changes held back, if any
+
+
+def _merged(parts: Iterable[dict[Key, dict[str, int]]]) -> dict[Key, dict[str, int]]:
+    merged: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for part in parts:
+        for key, values in part.items():
+            target = merged[key]
+            for name, value in values.items():
+                target[name] += value
+    return dict(merged)
+
+
+class HeldCounts:
+    """Counter changes of many units of work sharing one transaction, applied together
+    once at its end (still inside it): the hot rows (the city's, the province's) are
+    written once per batch instead of once per case. Run each unit in a
+    `counted_savepoint`, so a unit that fails takes its changes with it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.pending: list[dict[Key, dict[str, int]]] = []
+        conn.info[HELD] = self.pending
+
+    def apply(self) -> None:
+        """Write every change held, and stop holding."""
+        self.conn.info.pop(HELD, None)
+        if self.pending:
+            _upsert(self.conn, _merged(self.pending))
+        self.pending.clear()
+
+    def drop(self) -> None:
+        """Stop holding, writing nothing (the transaction is rolled back)."""
+        self.conn.info.pop(HELD, None)
+        self.pending.clear()
+
+
+@contextmanager
+def counted_savepoint(conn: Connection) -> Iterator[None]:
+    """A savepoint whose counter changes held back (see HeldCounts) go with it if it is
+    rolled back by an error."""
+    held = conn.info.get(HELD)
+    mark = len(held) if held is not None else 0
+    try:
+        with conn.begin_nested():
+            yield
+    except BaseException:
+        if held is not None:
+            del held[mark:]
+        raise
 
 
 def _upsert(conn: Connection, merged: dict[Key, dict[str, int]]) -> None:
-    """Add to the daily and the monthly counters."""
+    """Add to the daily and the monthly counters (or hold the change, see HeldCounts)."""
+    held = conn.info.get(HELD)
+    if held is not None:
+        held.append(merged)
+        return
     _upsert_into(conn, case_counts, "day", merged)
     _upsert_into(conn, case_counts_monthly, "month", by_month(merged))
 

@@ -1,7 +1,7 @@
 """Group commit for small writes that arrive together (reports coming in): each runs in its
-own savepoint inside one shared transaction, the transaction commits once, and only then is
-each answered, so an acknowledged report is as durable as if it had committed alone, and a
-failing one takes nothing else with it."""
+own savepoint inside one shared transaction, their counter changes are added up and written
+once, the transaction commits once, and only then is each answered: an acknowledged report
+is as durable as if it had committed alone, and a failing one takes nothing else with it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import Connection
+
+from gridwork.services.rollups import HeldCounts, counted_savepoint
 
 MAX_BATCH = 64  # units of work in one transaction, at most
 IDLE_SECONDS = 2.0  # a writer thread with nothing to do for this long ends
@@ -64,14 +66,19 @@ class GroupCommitter:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         try:
             with self._transaction() as conn:
-                for work, future in batch:
-                    if not future.set_running_or_notify_cancel():
-                        continue  # the caller went away before it started
-                    try:
-                        with conn.begin_nested():
-                            outcomes.append((future, work(conn), None))
-                    except Exception as error:  # this unit only: its savepoint is undone
-                        outcomes.append((future, None, error))
+                counts = HeldCounts(conn)
+                try:
+                    for work, future in batch:
+                        if not future.set_running_or_notify_cancel():
+                            continue  # the caller went away before it started
+                        try:
+                            with counted_savepoint(conn):
+                                outcomes.append((future, work(conn), None))
+                        except Exception as error:  # this unit only: its savepoint is undone
+                            outcomes.append((future, None, error))
+                    counts.apply()
+                finally:
+                    counts.drop()
         except BaseException as error:  # BEGIN or COMMIT failed: nothing in the batch was kept
             for _, future in batch:
                 if future.running():
