@@ -85,3 +85,24 @@ def test_a_failed_commit_fails_every_unit(conn: Connection) -> None:
     for future in futures:
         with pytest.raises(RuntimeError):
             future.result(timeout=5)
+
+
+def test_the_row_answered_is_the_row_stored(conn: Connection) -> None:
+    """Intake answers from the values it wrote instead of reading the case back: they must
+    be the same, column for column."""
+    from gridwork.services.cases import load_case
+
+    load_world(conn)
+    made = submit_report_once(
+        conn,
+        None,
+        Report(
+            category="road",
+            description="  井盖缺失 ",
+            area_code=GRID1,
+            reporter_name="李",
+            address="金元路1号",
+        ),
+        secret_key=SECRET,
+    )
+    assert dict(made.row) == dict(load_case(conn, made.row["id"]))

@@ -21,7 +21,8 @@ CHANNELS = frozenset({"web", "phone", "app", "patrol", "open311", "api", "walk_i
 
 def new_reference() -> str:
     """A short public reference a resident can read out, e.g. `GW-7K3M-9Q2X`."""
-    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    number = int.from_bytes(secrets.token_bytes(5))  # 40 bits: 8 letters of 5 bits each
+    chars = "".join(_REFERENCE_ALPHABET[(number >> (5 * k)) & 31] for k in range(8))
     return f"GW-{chars[:4]}-{chars[4:]}"
 
 

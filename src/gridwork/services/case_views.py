@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, select
 
 from gridwork.domain.sla import is_overdue
 from gridwork.domain.workflow import CLOCK_RUNNING, Status, allowed_actions
@@ -13,7 +14,7 @@ from gridwork.services.clock import utcnow
 from gridwork.store.tables import areas, case_events, cases, users
 
 
-def case_summary(row: RowMapping) -> dict[str, Any]:
+def case_summary(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The fields every view of a case shares (no personal data)."""
     status = Status(row["status"])
     return {
@@ -44,7 +45,7 @@ def case_summary(row: RowMapping) -> dict[str, Any]:
     }
 
 
-def staff_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
+def staff_view(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any]:
     """A case as staff in scope see it: who handles it, who reported it, the full timeline."""
     view = case_summary(row)
     area_name = conn.execute(
@@ -76,7 +77,7 @@ def staff_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
 
 
 def resident_view(
-    conn: Connection, row: RowMapping, events: list[dict[str, Any]] | None = None
+    conn: Connection, row: Mapping[Any, Any], events: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """A case as its reporter sees it: progress and notes, no staff names.
 
@@ -91,7 +92,7 @@ def resident_view(
     return view
 
 
-def _merged_into(conn: Connection, row: RowMapping) -> dict[str, Any] | None:
+def _merged_into(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any] | None:
     """The surviving case of a merged duplicate (reference and status; no personal data)."""
     if row.get("merged_into_id") is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,7 +58,7 @@ def load_case(conn: Connection, case_id: int) -> RowMapping:
     return row
 
 
-def is_visible_to(actor: Actor, row: RowMapping) -> bool:
+def is_visible_to(actor: Actor, row: Mapping[Any, Any]) -> bool:
     """Whether the actor answers for the case: by its unit, its handling unit, or as assignee."""
     return (
         actor.covers(row["area_code"])

@@ -11,10 +11,11 @@ import json
 import math
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from gridwork.domain import cases as rules
@@ -59,11 +60,14 @@ class Report:
     media_url: str | None = None  # a photo already stored (services.media.store_photo)
 
 
+EMPTY_CASE: dict[str, Any] = {column.name: None for column in cases.c}
+
+
 @dataclass(frozen=True)
 class Submitted:
     """The outcome of an intake: the case row, its secret, and whether it was a replay."""
 
-    row: RowMapping
+    row: Mapping[Any, Any]
     secret: str
     replayed: bool = False
     events: list[dict[str, Any]] | None = None  # known already for a case just created
@@ -178,37 +182,33 @@ def _create(
     # unique constraint (answered as a conflict to retry) rather than checked every time.
     reference = rules.new_reference()
     secret = rules.case_secret(secret_key, reference)
+    values = {
+        "reference": reference,
+        "secret_hash": keyed_hash(secret_key, secret),
+        "province_code": area_code[:2],
+        "area_code": area_code,
+        "category_code": report.category,
+        "status": Status.SUBMITTED.value,
+        "channel": report.channel,
+        "lat": report.lat,
+        "lng": report.lng,
+        "outside_grid": outside_grid,
+        "created_at": now,
+        "updated_at": now,
+        "return_count": 0,
+        "escalation_count": 0,
+        "reopen_count": 0,
+        "event_count": 1,
+        "media_url": report.media_url,
+        **checked,
+    }
     try:
-        row = (
-            conn.execute(
-                cases.insert().returning(*cases.c),
-                {
-                    "reference": reference,
-                    "secret_hash": keyed_hash(secret_key, secret),
-                    "province_code": area_code[:2],
-                    "area_code": area_code,
-                    "category_code": report.category,
-                    "status": Status.SUBMITTED.value,
-                    "channel": report.channel,
-                    "lat": report.lat,
-                    "lng": report.lng,
-                    "outside_grid": outside_grid,
-                    "created_at": now,
-                    "updated_at": now,
-                    "return_count": 0,
-                    "escalation_count": 0,
-                    "reopen_count": 0,
-                    "event_count": 1,
-                    "media_url": report.media_url,
-                    **checked,
-                },
-            )
-            .mappings()
-            .one()
-        )
+        case_id = conn.execute(cases.insert().returning(cases.c.id), values).scalar_one()
     except IntegrityError:
         # The whole unit of work rolls back on this error; the sender may simply retry.
         raise Conflict("the report could not be stored this time; send it again") from None
+    # The row as stored, without reading it back: every column not given is NULL.
+    row = {**EMPTY_CASE, **values, "id": case_id}
     event = {
         "case_id": row["id"],
         "province_code": area_code[:2],

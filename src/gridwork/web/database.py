@@ -46,9 +46,9 @@ class Database:
 
     async def run_grouped(self, work: Callable[[Connection], T]) -> T:
         """Like `run_write`, for small units of work that arrive many at once (reports):
-        those queued together share one transaction and one commit (each in its own
-        savepoint, so one refused takes nothing else with it); each is answered only after
-        that commit."""
+        those queued together share one transaction and one commit, and each is answered
+        only after that commit (one refused takes nothing else with it). `work` may run
+        twice (see group_commit), so it must only touch the database."""
         result: T = await asyncio.wrap_future(self._grouped.submit(work))
         return result
 

@@ -1,7 +1,11 @@
 """Group commit for small writes that arrive together (reports coming in): each runs in its
-own savepoint inside one shared transaction, their counter changes are added up and written
-once, the transaction commits once, and only then is each answered: an acknowledged report
-is as durable as if it had committed alone, and a failing one takes nothing else with it."""
+shared transaction, their counter changes are added up and written once, the transaction
+commits once, and only then is each answered: an acknowledged report is as durable as if it
+had committed alone.
+
+The batch first runs without savepoints; if one unit fails, the transaction is rolled back
+and the batch runs again with a savepoint per unit, so the failing one takes nothing else
+with it. A unit may therefore run twice: it must only touch the database."""
 
 from __future__ import annotations
 
@@ -63,29 +67,65 @@ class GroupCommitter:
             self._run(batch)
 
     def _run(self, batch: list[Unit]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        live = [(work, future) for work, future in batch if future.set_running_or_notify_cancel()]
+        if not live:
+            return  # every caller went away before their unit started
         try:
-            with self._transaction() as conn:
-                counts = HeldCounts(conn)
-                try:
-                    for work, future in batch:
-                        if not future.set_running_or_notify_cancel():
-                            continue  # the caller went away before it started
-                        try:
-                            with counted_savepoint(conn):
-                                outcomes.append((future, work(conn), None))
-                        except Exception as error:  # this unit only: its savepoint is undone
-                            outcomes.append((future, None, error))
-                    counts.apply()
-                finally:
-                    counts.drop()
+            self._answer(live, self._all_at_once(live))
+        except _UnitFailed as failed:
+            if len(live) == 1:
+                self._answer(live, [(None, failed.error)])
+            else:  # the others must not pay for it: each again, in its own savepoint
+                self._answer(live, self._one_by_one(live))
         except BaseException as error:  # BEGIN or COMMIT failed: nothing in the batch was kept
-            for _, future in batch:
-                if future.running():
-                    future.set_exception(error)
-            return
-        for future, value, failure in outcomes:
+            self._answer(live, [(None, error)] * len(live))
+
+    def _all_at_once(self, live: list[Unit]) -> list[tuple[Any, BaseException | None]]:
+        """The fast way: every unit in the one transaction, no savepoints; if any fails,
+        the transaction is rolled back and _UnitFailed raised."""
+        with self._transaction() as conn:
+            counts = HeldCounts(conn)
+            try:
+                values = []
+                for work, _ in live:
+                    try:
+                        values.append(work(conn))
+                    except Exception as error:
+                        raise _UnitFailed(error) from error
+                counts.apply()
+            finally:
+                counts.drop()
+        return [(value, None) for value in values]
+
+    def _one_by_one(self, live: list[Unit]) -> list[tuple[Any, BaseException | None]]:
+        """Each unit in its own savepoint, so one that fails takes nothing else with it."""
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        with self._transaction() as conn:
+            counts = HeldCounts(conn)
+            try:
+                for work, _ in live:
+                    try:
+                        with counted_savepoint(conn):
+                            outcomes.append((work(conn), None))
+                    except Exception as error:  # this unit only: its savepoint is undone
+                        outcomes.append((None, error))
+                counts.apply()
+            finally:
+                counts.drop()
+        return outcomes
+
+    @staticmethod
+    def _answer(live: list[Unit], outcomes: list[tuple[Any, BaseException | None]]) -> None:
+        for (_, future), (value, failure) in zip(live, outcomes, strict=True):
             if failure is None:
                 future.set_result(value)
             else:
                 future.set_exception(failure)
+
+
+class _UnitFailed(Exception):
+    """A unit of work failed while running with others (the batch is retried one by one)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
