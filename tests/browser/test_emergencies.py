@@ -105,7 +105,13 @@ def test_an_emergency_from_declaration_to_report(
     service.locator("input[name=note]").fill("暴雨中逐户排查 / checked door to door in the storm")
     service.get_by_role("button").click()
     expect(desk.locator(".alert.ok")).to_be_visible()
-    expect(desk.locator("table.data").nth(1)).to_contain_text("checked door to door")
+    expect(desk.locator("#service")).to_contain_text("checked door to door")
+    expect(desk.locator("#needs-met")).to_contain_text("GW-")  # the case the need became
+    with desk.expect_download() as download:
+        desk.locator('a[href$="/report.pdf"]').click()
+    made = shots / "17-emergency-report-server.pdf"
+    download.value.save_as(made)
+    assert made.read_bytes().startswith(b"%PDF")
     desk.emulate_media(media="print")
     pdf = shots / "17-emergency-report.pdf"
     desk.pdf(path=pdf, format="A4")
