@@ -200,12 +200,18 @@ def _places(conn: Connection, codes: list[str], building: np.ndarray) -> np.ndar
     ids = np.array([b[0] for b in spots], dtype=np.int64)
     lonlat = np.array([(b[1], b[2]) for b in spots], dtype=np.float64)
     centre = lonlat.mean(axis=0)
-    keys = morton_keys(LocalMetric(float(centre[0]), float(centre[1])).forward(lonlat))
-    centre_key = morton_keys(LocalMetric(float(centre[0]), float(centre[1])).forward(centre[None]))
+    metric = LocalMetric(float(centre[0]), float(centre[1]))
+    keys = morton_keys(metric.forward(np.vstack([lonlat, centre]))).astype(np.int64)
+    at, found = _positions(ids, building)
+    walking: np.ndarray = np.where(found, keys[at], keys[-1])  # the centre's key is the last
+    return walking
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `wanted`: an index into `ids`, and whether `ids` holds it there."""
     sorter = np.argsort(ids)
-    at = np.minimum(np.searchsorted(ids, building, sorter=sorter), len(ids) - 1)
-    found = ids[sorter[at]] == building
-    return np.where(found, keys[sorter[at]], centre_key[0]).astype(np.int64)
+    at = sorter[np.minimum(np.searchsorted(ids, wanted, sorter=sorter), len(ids) - 1)]
+    return at, ids[at] == wanted
 
 
 def _workers(conn: Connection, grids: list[str]) -> dict[str, list[int]]:
@@ -273,10 +279,8 @@ def _generate(
     )
     priority = np.full(n, OTHERS, dtype=np.int64)
     if len(flagged):
-        sorter = np.argsort(ids)
-        at = np.minimum(np.searchsorted(ids, flagged, sorter=sorter), n - 1)
-        hit = ids[sorter[at]] == flagged
-        priority[sorter[at[hit]]] = urgent[hit]
+        at, hit = _positions(ids, flagged)
+        priority[at[hit]] = urgent[hit]
     # Balanced load: within each grid, deal households to its workers in priority order, so
     # every worker gets an equal share and an equal share of the vulnerable.
     order = np.lexsort((place, priority, grid))

@@ -76,6 +76,11 @@ def _ranks(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.uint8)
 
 
+def _status(lst: Any) -> str:
+    """What an untouched check of the list is: open, or withdrawn with its list."""
+    return "withdrawn" if lst["withdrawn_at"] is not None else "open"
+
+
 def materialise(conn: Connection, ids: Iterable[int]) -> None:
     """Give these checks their rows (ids that name no check are left alone; the caller's
     lookup then finds nothing)."""
@@ -111,7 +116,7 @@ def materialise(conn: Connection, ids: Iterable[int]) -> None:
                     "priority": int(ranks[index]),
                     "assignee_id": lst["assignee_id"],
                     "position": index,
-                    "status": "withdrawn" if lst["withdrawn_at"] is not None else "open",
+                    "status": _status(lst),
                 }
             )
     if rows:
@@ -133,7 +138,7 @@ def assigned(conn: Connection, emergency_id: int, user_id: int) -> list[dict[str
     grids: set[str] = set()
     for lst in lists:
         grids.add(lst["grid_code"])
-        status = "withdrawn" if lst["withdrawn_at"] is not None else "open"
+        status = _status(lst)
         homes, ranks = _homes(lst["households"]), _ranks(lst["priorities"])
         for index in range(lst["size"]):
             items[task_id(lst["id"], index)] = {

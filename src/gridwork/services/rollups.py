@@ -82,7 +82,7 @@ def _upsert_statement(dialect_name: str, table: Table, period: str) -> Any:
     )
 
 
-HELD = "gridwork.held_counts"  # connection info: counter changes held back, if any
+HELD = "gridwork.held_counts"  # connection info: counter changes held back (held_counts)
 
 
 def _merged(parts: Iterable[dict[Key, dict[str, int]]]) -> dict[Key, dict[str, int]]:
@@ -95,33 +95,26 @@ def _merged(parts: Iterable[dict[Key, dict[str, int]]]) -> dict[Key, dict[str, i
     return dict(merged)
 
 
-class HeldCounts:
-    """Counter changes of many units of work sharing one transaction, applied together
-    once at its end (still inside it): the hot rows (the city's, the province's) are
-    written once per batch instead of once per case. Run each unit in a
-    `counted_savepoint`, so a unit that fails takes its changes with it."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.pending: list[dict[Key, dict[str, int]]] = []
-        conn.info[HELD] = self.pending
-
-    def apply(self) -> None:
-        """Write every change held, and stop holding."""
-        self.conn.info.pop(HELD, None)
-        if self.pending:
-            _upsert(self.conn, _merged(self.pending))
-        self.pending.clear()
-
-    def drop(self) -> None:
-        """Stop holding, writing nothing (the transaction is rolled back)."""
-        self.conn.info.pop(HELD, None)
-        self.pending.clear()
+@contextmanager
+def held_counts(conn: Connection) -> Iterator[None]:
+    """Counter changes of many units of work sharing one transaction are held back and
+    written together when the block ends without error (still inside the transaction): the
+    hot rows (the city's, the province's) are written once per batch instead of once per
+    case. Run each unit in a `counted_savepoint`, so a unit that fails takes its changes
+    with it."""
+    pending: list[dict[Key, dict[str, int]]] = []
+    conn.info[HELD] = pending
+    try:
+        yield
+    finally:
+        conn.info.pop(HELD, None)
+    if pending:
+        _upsert(conn, _merged(pending))
 
 
 @contextmanager
 def counted_savepoint(conn: Connection) -> Iterator[None]:
-    """A savepoint whose counter changes held back (see HeldCounts) go with it if it is
+    """A savepoint whose counter changes held back (see held_counts) go with it if it is
     rolled back by an error."""
     held = conn.info.get(HELD)
     mark = len(held) if held is not None else 0
@@ -135,7 +128,7 @@ def counted_savepoint(conn: Connection) -> Iterator[None]:
 
 
 def _upsert(conn: Connection, merged: dict[Key, dict[str, int]]) -> None:
-    """Add to the daily and the monthly counters (or hold the change, see HeldCounts)."""
+    """Add to the daily and the monthly counters (or hold the change, see held_counts)."""
     held = conn.info.get(HELD)
     if held is not None:
         held.append(merged)

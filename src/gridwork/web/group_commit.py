@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from gridwork.services.rollups import HeldCounts, counted_savepoint
+from gridwork.services.rollups import counted_savepoint, held_counts
 
 MAX_BATCH = 64  # units of work in one transaction, at most
 IDLE_SECONDS = 2.0  # a writer thread with nothing to do for this long ends
@@ -71,47 +71,35 @@ class GroupCommitter:
         if not live:
             return  # every caller went away before their unit started
         try:
-            self._answer(live, self._all_at_once(live))
+            self._answer(live, self._together(live, savepoints=False))
         except _UnitFailed as failed:
             if len(live) == 1:
                 self._answer(live, [(None, failed.error)])
             else:  # the others must not pay for it: each again, in its own savepoint
-                self._answer(live, self._one_by_one(live))
+                self._answer(live, self._together(live, savepoints=True))
         except BaseException as error:  # BEGIN or COMMIT failed: nothing in the batch was kept
             self._answer(live, [(None, error)] * len(live))
 
-    def _all_at_once(self, live: list[Unit]) -> list[tuple[Any, BaseException | None]]:
-        """The fast way: every unit in the one transaction, no savepoints; if any fails,
-        the transaction is rolled back and _UnitFailed raised."""
-        with self._transaction() as conn:
-            counts = HeldCounts(conn)
-            try:
-                values = []
-                for work, _ in live:
+    def _together(
+        self, live: list[Unit], *, savepoints: bool
+    ) -> list[tuple[Any, BaseException | None]]:
+        """Every unit in one transaction. Without savepoints (the fast way) a failing unit
+        rolls the whole transaction back and raises _UnitFailed; with them, it takes only
+        itself back."""
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        with self._transaction() as conn, held_counts(conn):
+            for work, _ in live:
+                if not savepoints:
                     try:
-                        values.append(work(conn))
+                        outcomes.append((work(conn), None))
                     except Exception as error:
                         raise _UnitFailed(error) from error
-                counts.apply()
-            finally:
-                counts.drop()
-        return [(value, None) for value in values]
-
-    def _one_by_one(self, live: list[Unit]) -> list[tuple[Any, BaseException | None]]:
-        """Each unit in its own savepoint, so one that fails takes nothing else with it."""
-        outcomes: list[tuple[Any, BaseException | None]] = []
-        with self._transaction() as conn:
-            counts = HeldCounts(conn)
-            try:
-                for work, _ in live:
-                    try:
-                        with counted_savepoint(conn):
-                            outcomes.append((work(conn), None))
-                    except Exception as error:  # this unit only: its savepoint is undone
-                        outcomes.append((None, error))
-                counts.apply()
-            finally:
-                counts.drop()
+                    continue
+                try:
+                    with counted_savepoint(conn):
+                        outcomes.append((work(conn), None))
+                except Exception as error:  # this unit only: its savepoint is undone
+                    outcomes.append((None, error))
         return outcomes
 
     @staticmethod

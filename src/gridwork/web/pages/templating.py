@@ -26,6 +26,7 @@ class Pages:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.zone = ZoneInfo(settings.timezone)
+        self.translations = {lang: load_translations(lang) for lang in LANGUAGES}
         self.environments = {lang: self._environment(lang) for lang in LANGUAGES}
 
     def _environment(self, language: str) -> Environment:
@@ -36,7 +37,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_translations(load_translations(language), newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_translations(self.translations[language], newstyle=True)  # type: ignore[attr-defined]
         locale = BABEL_LOCALE[language]
         zone = self.zone
 
@@ -86,7 +87,7 @@ class Pages:
         """For output that is not a template (a PDF): the request's translation, as
         `_("text %(n)s", n=1)`, and its way of writing a time."""
         language = self.language(request)
-        translations = load_translations(language)
+        translations = self.translations[language]
 
         def translate(text: str, **values: object) -> str:
             said = translations.gettext(text)
