@@ -106,3 +106,106 @@ def test_the_row_answered_is_the_row_stored(conn: Connection) -> None:
         secret_key=SECRET,
     )
     assert dict(made.row) == dict(load_case(conn, made.row["id"]))
+
+
+def intake(description: str, **where: Any) -> Any:
+    """A batched intake unit (as POST /api/v1/cases queues it) for a report at `where`."""
+    from gridwork.services.intake_batch import Intake, submit_reports
+    from gridwork.web.group_commit import Batched
+
+    key = where.pop("key", None)
+    category = where.pop("category", "road")
+    place = where or {"area_code": GRID1}
+    locator = intake.locator  # type: ignore[attr-defined]
+    return Batched(
+        submit_reports,
+        Intake(
+            None,
+            Report(category=category, description=description, **place),
+            SECRET,
+            locator,
+            ("anonymous", key) if key else None,
+        ),
+    )
+
+
+def run_units(conn: Connection, units: list[Any]) -> list[Future[Any]]:
+    futures: list[Future[Any]] = [Future() for _ in units]
+    committer(conn)._run(list(zip(units, futures, strict=True)))
+    return futures
+
+
+@pytest.fixture
+def routed(conn: Connection) -> Iterator[None]:
+    from contextlib import nullcontext
+
+    from gridwork.services.locate import Locator
+
+    load_world(conn)
+    intake.locator = Locator(lambda: nullcontext(conn), 0.0)  # type: ignore[attr-defined]
+    yield
+
+
+def test_reports_batched_together_are_answered_each_as_if_alone(
+    conn: Connection, routed: None
+) -> None:
+    from gridwork.services.cases import load_case
+    from gridwork.services.intake import submit_report
+    from tests.factories import JINYUAN, SOUTH, WEST
+
+    before = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+    units = [
+        intake("井盖缺失", lat=SOUTH + 0.015, lng=WEST + 0.005),  # a point: grid 003
+        intake("不存在的类别", category="no-such-thing"),
+        intake("远在北京", lat=39.9, lng=116.4),
+        intake("路灯不亮"),  # a unit code
+        intake("坐标无效", lat=91.0, lng=0.0),
+        intake("有键", key="k9"),
+        intake("有键，重试", key="k9"),
+        intake("垃圾满溢", lat=SOUTH + 0.005, lng=WEST + 0.005),  # grid 001
+    ]
+    futures = run_units(conn, units)
+    for refused, field, reason in (
+        (1, "category", None),
+        (2, "lat", "outside_jurisdiction"),
+        (4, "lat", None),
+    ):
+        with pytest.raises(InvalidInput) as error:
+            futures[refused].result(timeout=5)
+        assert (error.value.details["field"], error.value.details.get("reason")) == (field, reason)
+    answers = {n: futures[n].result(timeout=5) for n in (0, 3, 5, 6, 7)}
+    assert [answers[n][0]["area_code"] for n in (0, 3, 7)] == [
+        f"{JINYUAN}003",
+        GRID1,
+        f"{JINYUAN}001",
+    ]
+    assert answers[6][2] is True and answers[6][0]["id"] == answers[5][0]["id"]
+    assert conn.execute(select(func.count()).select_from(cases)).scalar_one() == before + 4
+    assert verify_case_counts(conn).differences == []
+    # The answer is the one a report taken in alone gets, and its row is the row stored.
+    alone, _, _ = submit_report(conn, None, report("单独"), secret_key=SECRET)
+    view, secret, replayed = answers[3]
+    assert set(view) == set(alone) and not replayed and secret
+    assert view["description"] == "路灯不亮" and view["timeline"][0]["action"] == "submit"
+    stored = dict(load_case(conn, view["id"]))
+    assert {k: stored[k] for k in ("reference", "area_code", "lat", "lng", "status")} == {
+        k: view[k] for k in ("reference", "area_code", "lat", "lng", "status")
+    }
+
+
+def test_a_batch_the_store_refuses_is_taken_in_one_by_one(
+    conn: Connection, routed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two new references colliding fail the batch's one insert; each report then runs alone
+    in its savepoint: the first is kept, the second asked to send again."""
+    from gridwork.domain import cases as rules
+    from gridwork.domain.errors import Conflict
+
+    monkeypatch.setattr(rules, "new_reference", lambda: "SAME0001")
+    before = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+    futures = run_units(conn, [intake("第一"), intake("第二")])
+    assert futures[0].result(timeout=5)[0]["reference"] == "SAME0001"
+    with pytest.raises(Conflict):
+        futures[1].result(timeout=5)
+    assert conn.execute(select(func.count()).select_from(cases)).scalar_one() == before + 1
+    assert verify_case_counts(conn).differences == []

@@ -73,7 +73,7 @@ class Submitted:
     events: list[dict[str, Any]] | None = None  # known already for a case just created
 
 
-def _locate(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
+def place_of(conn: Connection, report: Report, locator: Locator | None) -> tuple[str, bool]:
     """The owning unit and whether the point fell outside every grid."""
     if report.area_code:
         code = report.area_code.strip()
@@ -147,7 +147,7 @@ class _Categories:
 CATEGORIES = _Categories()
 
 
-def _check(conn: Connection, report: Report) -> dict[str, Any]:
+def check_report(conn: Connection, report: Report) -> dict[str, Any]:
     """Every input rule, before anything is written."""
     description = rules.clean_description(report.description)
     questions = CATEGORIES.questions(conn, report.category)
@@ -172,11 +172,11 @@ def _check(conn: Connection, report: Report) -> dict[str, Any]:
     }
 
 
-def _create(
-    conn: Connection, actor: Actor | None, report: Report, secret_key: str, locator: Locator | None
-) -> Submitted:
-    checked = _check(conn, report)
-    area_code, outside_grid = _locate(conn, report, locator)
+def new_case(
+    report: Report, checked: dict[str, Any], place: tuple[str, bool], secret_key: str
+) -> tuple[dict[str, Any], str]:
+    """The values of a new case's row (all but its id) and the case's secret."""
+    area_code, outside_grid = place
     now = utcnow()
     # References are 8 random characters from 32 (10^12 values); a collision is left to the
     # unique constraint (answered as a conflict to retry) rather than checked every time.
@@ -202,6 +202,33 @@ def _create(
         "media_url": report.media_url,
         **checked,
     }
+    return values, secret
+
+
+def submit_event(row: Mapping[str, Any], actor: Actor | None) -> dict[str, Any]:
+    """The first event of a case just stored."""
+    return {
+        "case_id": row["id"],
+        "province_code": row["province_code"],
+        "seq": 1,
+        "action": "submit",
+        "actor_id": actor.user_id if actor else None,
+        "actor_label": actor.username if actor else RESIDENT,
+        "at": row["created_at"],
+        "from_status": None,
+        "to_status": Status.SUBMITTED.value,
+        "area_code": row["area_code"],
+        "note": None,
+        "rating": None,
+        "media_url": None,
+    }
+
+
+def _create(
+    conn: Connection, actor: Actor | None, report: Report, secret_key: str, locator: Locator | None
+) -> Submitted:
+    checked = check_report(conn, report)
+    values, secret = new_case(report, checked, place_of(conn, report, locator), secret_key)
     try:
         case_id = conn.execute(cases.insert().returning(cases.c.id), values).scalar_one()
     except IntegrityError:
@@ -209,23 +236,9 @@ def _create(
         raise Conflict("the report could not be stored this time; send it again") from None
     # The row as stored, without reading it back: every column not given is NULL.
     row = {**EMPTY_CASE, **values, "id": case_id}
-    event = {
-        "case_id": row["id"],
-        "province_code": area_code[:2],
-        "seq": 1,
-        "action": "submit",
-        "actor_id": actor.user_id if actor else None,
-        "actor_label": actor.username if actor else RESIDENT,
-        "at": now,
-        "from_status": None,
-        "to_status": Status.SUBMITTED.value,
-        "area_code": area_code,
-        "note": None,
-        "rating": None,
-        "media_url": None,
-    }
+    event = submit_event(row, actor)
     conn.execute(case_events.insert(), event)
-    count_event(conn, row, "submit", now)
+    count_event(conn, row, "submit", row["created_at"])
     return Submitted(row, secret, events=[event])
 
 
@@ -300,6 +313,13 @@ def submit_report(
     done = submit_report_once(
         conn, actor, report, secret_key=secret_key, locator=locator, idempotency=idempotency
     )
+    return shown(conn, actor, done)
+
+
+def shown(
+    conn: Connection, actor: Actor | None, done: Submitted
+) -> tuple[dict[str, Any], str, bool]:
+    """An intake's outcome as its sender may see it: (view, secret, replayed)."""
     row = done.row
     visible = actor is not None and is_visible_to(actor, row)
     view = staff_view(conn, row) if visible else resident_view(conn, row, events=done.events)

@@ -184,9 +184,14 @@ class Locator:
         """The location of one point; InvalidInput if it is outside the jurisdiction."""
         found = self.locate_many([(lon, lat)], conn)[0]
         if found is None:
-            raise InvalidInput(
-                "this point is outside every community served here (more than 500 m away)",
-                field="lat",
-                reason="outside_jurisdiction",
-            )
+            raise outside_jurisdiction()
         return found
+
+
+def outside_jurisdiction() -> InvalidInput:
+    """The refusal of a point that no community served here is near."""
+    return InvalidInput(
+        "this point is outside every community served here (more than 500 m away)",
+        field="lat",
+        reason="outside_jurisdiction",
+    )

@@ -5,7 +5,10 @@ had committed alone.
 
 The batch first runs without savepoints; if one unit fails, the transaction is rolled back
 and the batch runs again with a savepoint per unit, so the failing one takes nothing else
-with it. A unit may therefore run twice: it must only touch the database."""
+with it. A unit may therefore run twice: it must only touch the database.
+
+Units of one kind can also run as one call (`Batched`): reports arriving together are
+checked, routed and written with one statement per table instead of one per report."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
 
@@ -24,6 +27,31 @@ MAX_BATCH = 64  # units of work in one transaction, at most
 IDLE_SECONDS = 2.0  # a writer thread with nothing to do for this long ends
 
 Unit = tuple[Callable[[Connection], Any], "Future[Any]"]
+Item = TypeVar("Item")
+T = TypeVar("T")
+
+
+class Batched(Generic[Item, T]):
+    """A unit of work that runs together with the others of its kind in a batch.
+
+    `run_many(conn, items)` answers every item, in order, with its result or with the
+    exception refusing it (returned, not raised, and having written nothing for it); an
+    exception it raises fails the call, and each unit then runs alone in its savepoint.
+    """
+
+    __slots__ = ("item", "run_many")
+
+    def __init__(
+        self, run_many: Callable[[Connection, list[Item]], list[T | Exception]], item: Item
+    ) -> None:
+        self.run_many = run_many
+        self.item = item
+
+    def __call__(self, conn: Connection) -> T:
+        (outcome,) = self.run_many(conn, [self.item])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
 
 class GroupCommitter:
@@ -86,20 +114,32 @@ class GroupCommitter:
         """Every unit in one transaction. Without savepoints (the fast way) a failing unit
         rolls the whole transaction back and raises _UnitFailed; with them, it takes only
         itself back."""
-        outcomes: list[tuple[Any, BaseException | None]] = []
+        outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(live)
+        kinds: dict[Any, list[tuple[int, Batched[Any, Any]]]] = {}  # batched units, by kind
         with self._transaction() as conn, held_counts(conn):
-            for work, _ in live:
+            for place, (work, _) in enumerate(live):
+                if not savepoints and isinstance(work, Batched):
+                    kinds.setdefault(work.run_many, []).append((place, work))
+                    continue
                 if not savepoints:
                     try:
-                        outcomes.append((work(conn), None))
+                        outcomes[place] = (work(conn), None)
                     except Exception as error:
                         raise _UnitFailed(error) from error
                     continue
                 try:
                     with counted_savepoint(conn):
-                        outcomes.append((work(conn), None))
+                        outcomes[place] = (work(conn), None)
                 except Exception as error:  # this unit only: its savepoint is undone
-                    outcomes.append((None, error))
+                    outcomes[place] = (None, error)
+            for run_many, units in kinds.items():
+                try:
+                    answers = run_many(conn, [unit.item for _, unit in units])
+                except Exception as error:
+                    raise _UnitFailed(error) from error
+                for (place, _), answer in zip(units, answers, strict=True):
+                    refused = isinstance(answer, Exception)
+                    outcomes[place] = (None, answer) if refused else (answer, None)
         return outcomes
 
     @staticmethod
