@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from gridwork.domain import cases as rules
@@ -64,17 +64,20 @@ def submit_reports(conn: Connection, intakes: list[Intake]) -> list[Shown | Exce
         values, secret = new_case(intake.report, checked, place, intake.secret_key)
         new.append((i, values, secret))
     if new:
+        references = [values["reference"] for _, values, _ in new]
         try:
-            ids = (
-                conn.execute(
-                    cases.insert().returning(cases.c.id, sort_by_parameter_order=True),
-                    [values for _, values, _ in new],
-                )
-                .scalars()
-                .all()
-            )
+            conn.execute(cases.insert(), [values for _, values, _ in new])
         except IntegrityError:
             raise Conflict("the report could not be stored this time; send it again") from None
+        # Their ids by their (unique) references: a plain executemany and one indexed read
+        # cost less than an INSERT … RETURNING kept in the rows' order.
+        id_of = {
+            row.reference: row.id
+            for row in conn.execute(
+                select(cases.c.reference, cases.c.id).where(cases.c.reference.in_(references))
+            )
+        }
+        ids = [id_of[reference] for reference in references]
         rows = [
             {**EMPTY_CASE, **values, "id": id_}
             for (_, values, _), id_ in zip(new, ids, strict=True)

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, RowMapping, Table, delete, select, text
+from sqlalchemy.dialects import sqlite
 
 from gridwork.domain.areas import ancestor_codes
 from gridwork.domain.rollups import (
@@ -67,18 +67,38 @@ def _upsert_into(conn: Connection, table: Table, period: str, merged: dict[Key, 
     ]
     if not rows:
         return
+    if conn.dialect.name == "postgresql":
+        # One statement for every row, its columns passed as arrays: an executemany is a
+        # round of the protocol per row, and psycopg's Python work per row cost more than
+        # the upsert itself. The keys are distinct (merged above), as one statement needs.
+        columns = ["area_code", period, "category_code", *COUNTERS]
+        arrays = {name: [row[name] for row in rows] for name in columns}
+        conn.execute(_unnest_upsert(table, period), arrays)
+        return
     # One statement, compiled once and cached, run for every row (rows inlined with
     # .values() would make a new statement to compile on every case event).
-    conn.execute(_upsert_statement(conn.dialect.name, table, period), rows)
+    conn.execute(_upsert_statement(table, period), rows)
 
 
 @cache
-def _upsert_statement(dialect_name: str, table: Table, period: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+def _upsert_statement(table: Table, period: str) -> Any:
+    statement = sqlite.insert(table)
     return statement.on_conflict_do_update(
         index_elements=["area_code", period, "category_code"],
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
+    )
+
+
+@cache
+def _unnest_upsert(table: Table, period: str) -> Any:
+    """PostgreSQL: add arrays of counter rows (one element per row) in one statement."""
+    types = {"area_code": "text", period: "date", "category_code": "text"}
+    columns = [*types, *COUNTERS]
+    arrays = ", ".join(f"CAST(:{name} AS {types.get(name, 'integer')}[])" for name in columns)
+    added = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in COUNTERS)
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT (area_code, {period}, category_code) DO UPDATE SET {added}"
     )
 
 
