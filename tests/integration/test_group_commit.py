@@ -209,3 +209,46 @@ def test_a_batch_the_store_refuses_is_taken_in_one_by_one(
         futures[1].result(timeout=5)
     assert conn.execute(select(func.count()).select_from(cases)).scalar_one() == before + 1
     assert verify_case_counts(conn).differences == []
+
+
+def test_coroutines_get_their_answers_on_their_event_loop(conn: Connection) -> None:
+    """`submit_async` (what the endpoints await): each coroutine gets its own result or
+    refusal, and one that went away before its unit ran has nothing written for it."""
+    import asyncio
+    import threading
+
+    load_world(conn)
+    before = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+    writer = committer(conn)
+
+    def good(text: str) -> Any:
+        return lambda c: submit_report_once(c, None, report(text), secret_key=SECRET)
+
+    def refused(c: Connection) -> Any:
+        raise InvalidInput("refused", field="x")
+
+    started, release = threading.Event(), threading.Event()
+
+    def blocking(c: Connection) -> Any:
+        started.set()
+        release.wait(10)  # holds the writer until the next coroutine has gone away
+        return good("甲")(c)
+
+    async def main() -> list[Any]:
+        first = asyncio.ensure_future(writer.submit_async(blocking))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        gone = asyncio.ensure_future(writer.submit_async(good("无人等待")))
+        await asyncio.sleep(0)  # queued behind the running batch
+        gone.cancel()
+        release.set()
+        return await asyncio.gather(
+            first,
+            writer.submit_async(refused),
+            writer.submit_async(good("乙")),
+            return_exceptions=True,
+        )
+
+    first, failure, second = asyncio.run(main())
+    assert isinstance(failure, InvalidInput)
+    assert (first.row["description"], second.row["description"]) == ("甲", "乙")
+    assert conn.execute(select(func.count()).select_from(cases)).scalar_one() == before + 2

@@ -49,7 +49,7 @@ class Database:
         those queued together share one transaction and one commit, and each is answered
         only after that commit (one refused takes nothing else with it). `work` may run
         twice (see group_commit), so it must only touch the database."""
-        result: T = await asyncio.wrap_future(self._grouped.submit(work))
+        result: T = await self._grouped.submit_async(work)
         return result
 
     @contextmanager

@@ -12,11 +12,12 @@ checked, routed and written with one statement per table instead of one per repo
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
@@ -26,7 +27,8 @@ from gridwork.services.rollups import counted_savepoint, held_counts
 MAX_BATCH = 64  # units of work in one transaction, at most
 IDLE_SECONDS = 2.0  # a writer thread with nothing to do for this long ends
 
-Unit = tuple[Callable[[Connection], Any], "Future[Any]"]
+# A unit's answer goes to a thread's Future, or to a coroutine's asyncio future (`submit_async`).
+Unit = tuple[Callable[[Connection], Any], "Future[Any] | asyncio.Future[Any]"]
 Item = TypeVar("Item")
 T = TypeVar("T")
 
@@ -69,12 +71,22 @@ class GroupCommitter:
     def submit(self, work: Callable[[Connection], Any]) -> Future[Any]:
         """Queue `work`; its future completes after the transaction it ran in committed."""
         future: Future[Any] = Future()
-        self._queue.put((work, future))
+        self._put((work, future))
+        return future
+
+    async def submit_async(self, work: Callable[[Connection], Any]) -> Any:
+        """`submit` for a coroutine: a batch's answers reach each event loop in one call
+        (a thread's Future wrapped for asyncio costs a wake-up and two callbacks per unit)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._put((work, future))
+        return await future
+
+    def _put(self, unit: Unit) -> None:
+        self._queue.put(unit)
         with self._lock:
             if self._running < self._threads:
                 self._running += 1
                 threading.Thread(target=self._serve, name="group-writer", daemon=True).start()
-        return future
 
     def _serve(self) -> None:
         while True:
@@ -95,7 +107,7 @@ class GroupCommitter:
             self._run(batch)
 
     def _run(self, batch: list[Unit]) -> None:
-        live = [(work, future) for work, future in batch if future.set_running_or_notify_cancel()]
+        live = [(work, future) for work, future in batch if _still_wanted(future)]
         if not live:
             return  # every caller went away before their unit started
         try:
@@ -144,11 +156,35 @@ class GroupCommitter:
 
     @staticmethod
     def _answer(live: list[Unit], outcomes: list[tuple[Any, BaseException | None]]) -> None:
+        loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, Any]]] = {}
         for (_, future), (value, failure) in zip(live, outcomes, strict=True):
-            if failure is None:
+            if isinstance(future, asyncio.Future):
+                loops.setdefault(future.get_loop(), []).append((future, value, failure))
+            elif failure is None:
                 future.set_result(value)
             else:
                 future.set_exception(failure)
+        for loop, answers in loops.items():
+            with suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle, answers)
+
+
+def _still_wanted(future: Future[Any] | asyncio.Future[Any]) -> bool:
+    """Whether the caller still waits (a thread's Future is marked running from now on)."""
+    if isinstance(future, asyncio.Future):
+        return not future.done()  # a coroutine that went away cancelled it
+    return future.set_running_or_notify_cancel()
+
+
+def _settle(answers: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    """On the event loop: answer each coroutine still waiting."""
+    for future, value, failure in answers:
+        if future.done():
+            continue
+        if failure is None:
+            future.set_result(value)
+        else:
+            future.set_exception(failure)
 
 
 class _UnitFailed(Exception):
