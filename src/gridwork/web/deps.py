@@ -78,8 +78,8 @@ def _session(request: Request) -> str | None:
 
 async def optional_actor(request: Request) -> Actor | None:
     """The logged-in user (bearer token or session cookie), None for an anonymous request;
-    a bad token is refused. Also called directly by the intake endpoints, which skip the
-    dependency machinery on their hot path."""
+    a bad token is refused. Also called directly by `POST /api/v1/cases`, which skips the
+    dependency machinery on its hot path."""
     token = _bearer(request)
     if token is None:
         token = _session(request)
