@@ -166,7 +166,7 @@ def test_filters_of_the_request_list(conn: Connection, client: TestClient, key: 
         made = post(client, api_key=key, service_code=code, description="x", **INSIDE).json()
         ids.append(made[0]["service_request_id"])
     staff = login(conn, client, role="community_staff", area=JINYUAN)
-    act(client, ids[2], "reject", staff, note="重复")
+    act(client, ids[2], "reject", staff, note="重复", public_note=True)
     everything = client.get(f"{BASE}/requests.json").json()
     assert {r["service_request_id"] for r in everything} >= set(ids)
     roads = client.get(f"{BASE}/requests.json?service_code=road,facilities").json()

@@ -10,6 +10,10 @@ from gridwork.domain.workflow import ENDED_STATUSES
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
+# Dates outside these years cannot be a report's; refusing them keeps window arithmetic
+# (a date plus 90 days) away from the end of the calendar.
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2999
 _W3C = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -39,7 +43,16 @@ def parse_datetime(value: str, field: str) -> datetime:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         raise InvalidInput(f"{field} is not a real date and time", field=field) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    try:  # 9999-12-31T23:59:59-12:00 is past the last date Python (and SQL) can hold
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not EARLIEST_YEAR <= in_utc.year <= LATEST_YEAR:
+        raise InvalidInput(
+            f"{field} must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}", field=field
+        )
+    return in_utc
 
 
 def date_window(

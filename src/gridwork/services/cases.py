@@ -48,6 +48,7 @@ class ActionRequest:
     assignee: str | None = None
     rating: int | None = None
     media_url: str | None = None  # a photo already stored, e.g. of the repair
+    public_note: bool = False  # staff show the note to the public (masked)
 
 
 def load_case(conn: Connection, case_id: int) -> RowMapping:
@@ -334,6 +335,9 @@ def apply_action(
             note=note,
             rating=rating,
             media_url=request.media_url,
+            # Only staff publish a note, and only by saying so; a resident's words (a
+            # rating comment, a reason to reopen) are never public.
+            public=bool(request.public_note and note and actor_id is not None),
         )
     )
     count_event(conn, row, action.value, now, rating=rating)

@@ -23,6 +23,7 @@ from gridwork.services.cases import (
     resolve_case_id,
 )
 from gridwork.services.clock import utcnow
+from gridwork.services.publication import published
 from gridwork.store.tables import cases
 
 RADIUS_M = 50.0
@@ -45,9 +46,16 @@ def _check_point(lat: float, lng: float) -> None:
 
 
 def _near(
-    conn: Connection, category: str, lat: float, lng: float, exclude: int | None = None
+    conn: Connection,
+    category: str,
+    lat: float,
+    lng: float,
+    exclude: int | None = None,
+    *,
+    public: bool = False,
 ) -> list[tuple[float, RowMapping]]:
-    """Open, unmerged cases of `category` within RADIUS_M of the point, nearest first."""
+    """Open, unmerged cases of `category` within RADIUS_M of the point, nearest first
+    (`public`: only those the publication rule publishes)."""
     _check_point(lat, lng)
     dlat = RADIUS_M / 111_000.0
     dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
@@ -60,6 +68,8 @@ def _near(
     ]
     if exclude is not None:
         where.append(cases.c.id != exclude)
+    if public:
+        where.append(published())
     rows = conn.execute(select(cases).where(*where).limit(200)).mappings()
     found = [(metres_between(lat, lng, r["lat"], r["lng"]), r) for r in rows]
     close = [(d, r) for d, r in found if d <= RADIUS_M]
@@ -67,8 +77,8 @@ def _near(
 
 
 def suggestions(conn: Connection, category: str, lat: float, lng: float) -> list[dict[str, Any]]:
-    """For a resident about to report: similar open reports nearby (reference, status, when,
-    how far; no description, no contact)."""
+    """For a resident about to report: similar published open reports nearby (reference,
+    status, when, how far; no description, no contact)."""
     return [
         {
             "reference": r["reference"],
@@ -76,7 +86,7 @@ def suggestions(conn: Connection, category: str, lat: float, lng: float) -> list
             "created_at": r["created_at"],
             "distance_m": round(d),
         }
-        for d, r in _near(conn, category, lat, lng)
+        for d, r in _near(conn, category, lat, lng, public=True)
     ]
 
 

@@ -29,6 +29,7 @@ from gridwork.domain.ids import parse_id
 from gridwork.domain.notifications import Kind as NoticeKind
 from gridwork.domain.notifications import user_recipient
 from gridwork.domain.people import Flag
+from gridwork.domain.publication import Publicity
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
 from gridwork.services.area_counts import counts_of
@@ -622,6 +623,7 @@ def settle_task(
                 area_code=task["grid_code"],
                 channel="patrol" if actor is not None else "web",
                 address=home,
+                publicity=Publicity.RESTRICTED,  # a household's need, found at its door
             ),
             secret_key=secret_key,
         )

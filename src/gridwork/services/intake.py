@@ -23,6 +23,7 @@ from gridwork.domain.access import Actor
 from gridwork.domain.areas import is_valid_code
 from gridwork.domain.attributes import Answer, Question, check_answers
 from gridwork.domain.errors import Conflict, InvalidInput
+from gridwork.domain.publication import Publicity
 from gridwork.domain.workflow import Status
 from gridwork.services.case_views import resident_view, staff_view
 from gridwork.services.cases import RESIDENT, is_visible_to, load_case
@@ -58,6 +59,9 @@ class Report:
     address: str | None = None
     attributes: dict[str, Answer] = field(default_factory=dict)
     media_url: str | None = None  # a photo already stored (services.media.store_photo)
+    # Who beyond staff may see it (domain/publication.py): a resident may report privately;
+    # reports born at a household (visits, welfare checks) are restricted.
+    publicity: Publicity = Publicity.PUBLIC
 
 
 EMPTY_CASE: dict[str, Any] = {column.name: None for column in cases.c}
@@ -200,6 +204,7 @@ def new_case(
         "reopen_count": 0,
         "event_count": 1,
         "media_url": report.media_url,
+        "publicity": report.publicity.value,
         **checked,
     }
     return values, secret

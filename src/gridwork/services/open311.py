@@ -14,6 +14,7 @@ from sqlalchemy import Connection, RowMapping, and_, desc, select
 from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
 from gridwork.domain.open311 import MAX_PAGE_SIZE, date_window, open311_status
+from gridwork.domain.publication import mask_text
 from gridwork.domain.sla import Urgency
 from gridwork.domain.workflow import ENDED_STATUSES
 from gridwork.services.apikeys import Integrator
@@ -21,8 +22,9 @@ from gridwork.services.cases import load_case
 from gridwork.services.clock import utcnow
 from gridwork.services.intake import Report, questions_for, submit_report_once
 from gridwork.services.locate import Locator
+from gridwork.services.publication import PublicCase, public_cases, published, published_ids
 from gridwork.store.scope import in_subtree
-from gridwork.store.tables import areas, case_events, cases, categories
+from gridwork.store.tables import case_events, cases, categories
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00Z"  # the last change to the services offered here
@@ -189,50 +191,40 @@ def create_request(
     ]
 
 
-def _request_view(row: RowMapping, note: str | None, agency: str | None) -> dict[str, Any]:
-    closed = row["status"] in ENDED_STATUSES
+def _request_view(case: PublicCase, service_name: str | None) -> dict[str, Any]:
+    closed = case.status in ENDED_STATUSES
     return {
-        "service_request_id": str(row["id"]),
-        "status": open311_status(row["status"]),
-        "status_notes": note,
-        "service_name": row["category_name"],
-        "service_code": row["category_code"],
-        "description": row["description"],
-        "agency_responsible": agency,
+        "service_request_id": str(case.id),
+        "status": open311_status(case.status),
+        "status_notes": case.status_note,
+        "service_name": service_name,
+        "service_code": case.category_code,
+        "description": case.description,
+        "agency_responsible": case.area_name,
         "service_notice": None,
-        "requested_datetime": row["created_at"],
-        "updated_datetime": row["closed_at"] if closed and row["closed_at"] else row["updated_at"],
-        "expected_datetime": row["deadline_at"],
-        "address": row["address"],
-        "address_id": row["area_code"],
+        "requested_datetime": case.created_at,
+        "updated_datetime": case.closed_at if closed and case.closed_at else case.updated_at,
+        "expected_datetime": case.deadline_at,
+        "address": case.area_name,  # never the reporter's words: they may name a flat
+        "address_id": case.area_code,
         "zipcode": None,
-        "lat": row["lat"],
-        "long": row["lng"],
-        "media_url": row["media_url"],
+        "lat": case.lat,
+        "long": case.lng,
+        "media_url": case.media_url,
     }
 
 
 def _views(conn: Connection, rows: list[RowMapping]) -> list[dict[str, Any]]:
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    notes: dict[int, str] = {}
-    for case_id, note in conn.execute(
-        select(case_events.c.case_id, case_events.c.note)
-        .where(case_events.c.case_id.in_(ids), case_events.c.note.is_not(None))
-        .order_by(case_events.c.case_id, case_events.c.seq)
-    ):
-        notes[case_id] = note  # the last public note wins
-    units = {r["area_code"] for r in rows}
-    names = dict(
-        conn.execute(select(areas.c.code, areas.c.name).where(areas.c.code.in_(units))).all()
-    )
-    return [_request_view(r, notes.get(r["id"]), names.get(r["area_code"])) for r in rows]
+    """Published cases as Open311 requests (the publication rule decides what is in them)."""
+    names = {r["category_code"]: r["category_name"] for r in rows}
+    return [_request_view(c, names.get(c.category_code)) for c in public_cases(conn, rows)]
 
 
 def _select() -> Any:
-    return select(cases, categories.c.name_zh.label("category_name")).join(
-        categories, categories.c.code == cases.c.category_code
+    return (
+        select(cases, categories.c.name_zh.label("category_name"))
+        .join(categories, categories.c.code == cases.c.category_code)
+        .where(published())
     )
 
 
@@ -254,17 +246,23 @@ class RequestQuery:
 
 def find_requests(conn: Connection, query: RequestQuery) -> list[dict[str, Any]]:
     """GET requests: ids override every other filter; otherwise a window of at most 90 days."""
+    if not 1 <= query.page_size <= MAX_PAGE_SIZE or not 1 <= query.page <= 1_000_000:
+        raise InvalidInput(
+            f"page must be 1–1,000,000 and page_size 1–{MAX_PAGE_SIZE}", field="page_size"
+        )
     if query.ids:
+        # A list of ids is a page like any other: at most page_size of them.
+        if len(query.ids) > query.page_size:
+            raise InvalidInput(
+                f"at most {query.page_size} service_request_id values at once (page_size)",
+                field="service_request_id",
+            )
         numbers = [n for n in (parse_id(i) for i in query.ids) if n is not None]
         rows = conn.execute(_select().where(cases.c.id.in_(numbers)).order_by(cases.c.id))
         return _views(conn, list(rows.mappings()))
     bad = [s for s in query.statuses if s not in ("open", "closed")]
     if bad:
         raise InvalidInput(f"status must be open or closed, not {bad[0]!r}", field="status")
-    if not 1 <= query.page_size <= MAX_PAGE_SIZE or not 1 <= query.page <= 1_000_000:
-        raise InvalidInput(
-            f"page must be 1–1,000,000 and page_size 1–{MAX_PAGE_SIZE}", field="page_size"
-        )
     start, end = date_window(query.start, query.end, utcnow())
     where = [cases.c.created_at >= start, cases.c.created_at <= end]
     if query.service_codes:
@@ -307,7 +305,9 @@ def get_request(conn: Connection, request_id: str) -> list[dict[str, Any]]:
 def request_for_token(conn: Connection, token: str) -> list[dict[str, Any]]:
     """GET tokens/{token}: the token is the case reference given in the service notice."""
     found = conn.execute(
-        select(cases.c.id, cases.c.reference).where(cases.c.reference == token.strip().upper())
+        select(cases.c.id, cases.c.reference).where(
+            cases.c.reference == token.strip().upper(), published()
+        )
     ).first()
     if found is None:
         raise NotFound(f"token {token} not found")
@@ -333,16 +333,18 @@ ACTION_TEXT = {
 def find_updates(
     conn: Connection, integrator: Integrator, start: datetime | None, end: datetime | None
 ) -> list[dict[str, Any]]:
-    """GET servicerequestupdates (FixMyStreet's extension): events in the key's subtree."""
+    """GET servicerequestupdates (FixMyStreet's extension): events of published cases in the
+    key's subtree; a note shows only when staff made it public (masked), else what was done."""
     low, high = date_window(start, end, utcnow())
     rows = conn.execute(
-        select(case_events, cases.c.status.label("case_status"), cases.c.media_url)
+        select(case_events, cases.c.status.label("case_status"))
         .join(cases, cases.c.id == case_events.c.case_id)
         .where(
             case_events.c.at >= low,
             case_events.c.at <= high,
             case_events.c.seq > 1,
             in_subtree(cases.c.area_code, integrator.area_code),
+            published(),
         )
         .order_by(case_events.c.at, case_events.c.id)
         .limit(MAX_PAGE_SIZE)
@@ -354,7 +356,8 @@ def find_updates(
             "status": open311_status(r["to_status"]).upper(),
             "external_status_code": r["to_status"],
             "updated_datetime": r["at"],
-            "description": r["note"] or ACTION_TEXT.get(r["action"], r["action"]),
+            "description": (r["public"] and mask_text(r["note"]))
+            or ACTION_TEXT.get(r["action"], r["action"]),
             "media_url": None,
         }
         for r in rows
@@ -384,7 +387,7 @@ def add_update(
         row = load_case(conn, number)
     except NotFound:
         raise NotFound(f"service_request_id {request_id} not found") from None
-    if not integrator.covers(row["area_code"]):
+    if not integrator.covers(row["area_code"]) or not published_ids(conn, [row["id"]]):
         raise NotFound(f"service_request_id {request_id} not found")
     seq = row["event_count"] + 1
     now = utcnow()

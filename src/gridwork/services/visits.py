@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, func, select, update
 from gridwork.domain.access import VISITORS, Actor
 from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.people import Purpose
+from gridwork.domain.publication import Publicity
 from gridwork.domain.visits import BAND_ORDER, COMPLETES_DUE, Band, Outcome, band_of
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import path_length, walking_order
@@ -201,6 +202,7 @@ def log_visit(
                 reporter_phone=person["phone"],
                 channel="visit",
                 address=person["address"],
+                publicity=Publicity.RESTRICTED,  # what a household said at its door
             ),
             secret_key=secret_key,
         )

@@ -18,6 +18,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 
 from gridwork.domain.rollups import COUNTERS
@@ -68,6 +70,14 @@ categories = Table(
     Column("name_en", String(100), nullable=False),
     Column("urgency", String(16), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    Column(
+        "sensitive",
+        Boolean,
+        nullable=False,
+        default=False,
+        server_default=false(),
+        comment="cases of this kind are never published (care, disputes, emergencies' needs)",
+    ),
     comment="Kinds of report a resident can make, each with an urgency class.",
 )
 
@@ -147,6 +157,28 @@ cases = Table(
         comment="the surviving case, when this one was merged into it as a duplicate",
     ),
     Column(
+        "publicity",
+        String(16),
+        nullable=False,
+        default="public",
+        server_default="public",
+        comment="public, private (the reporter's wish), hidden (by staff) or restricted",
+    ),
+    Column(
+        "public_description",
+        Text,
+        nullable=True,
+        comment="what the public sees instead of the description, when staff redacted it",
+    ),
+    Column(
+        "public_media",
+        Boolean,
+        nullable=False,
+        default=True,
+        server_default=true(),
+        comment="whether the public sees the reporter's photo",
+    ),
+    Column(
         "anonymised_at",
         UTCDateTime,
         nullable=True,
@@ -181,6 +213,14 @@ case_events = Table(
     Column("note", Text, nullable=True),
     Column("rating", SmallInteger, nullable=True),
     Column("media_url", String(500), nullable=True, comment="a photo of what was done"),
+    Column(
+        "public",
+        Boolean,
+        nullable=False,
+        default=False,
+        server_default=false(),
+        comment="staff marked the note for the public (Open311 status_notes)",
+    ),
     UniqueConstraint("case_id", "seq"),
     comment="Append-only history of every action on every case.",
 )

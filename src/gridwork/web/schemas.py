@@ -24,6 +24,11 @@ class CaseIn(BaseModel):
     channel: str = Field(default="web", max_length=16)
     address: str | None = Field(default=None, max_length=300)
     attributes: dict[str, str | list[str]] | None = None
+    private: bool = Field(
+        default=False,
+        description="keep the report off the public feed and 'reported nearby' (staff still "
+        "handle it as any other)",
+    )
 
 
 class ActionIn(BaseModel):
@@ -31,8 +36,37 @@ class ActionIn(BaseModel):
 
     action: str = Field(max_length=16)
     note: str | None = Field(default=None, max_length=4000)
+    public_note: bool = Field(
+        default=False,
+        description="staff: show the note to the public (Open311 status_notes), masked",
+    )
     assignee: str | None = Field(default=None, max_length=64)
     rating: int | None = None
+
+
+class PublicityIn(BaseModel):
+    """What the public may see of a case (staff)."""
+
+    publicity: str = Field(max_length=16, description="public or hidden")
+    public_description: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="text the public sees instead of the reporter's (redaction); empty: "
+        "the reporter's text, masked",
+    )
+    public_media: bool = Field(default=True, description="whether the public sees the photo")
+
+
+class PublicityOut(BaseModel):
+    """A case's publication settings after a change."""
+
+    id: int
+    reference: str
+    publicity: str
+    published: bool
+    public_description: str | None
+    public_media: bool
+    may_change: bool
 
 
 class GridIn(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from gridwork.domain.publication import Publicity
 from gridwork.services.cases import (
     ActionRequest,
     act_on_case,
@@ -16,6 +17,7 @@ from gridwork.services.cases import (
 )
 from gridwork.services.intake import Report, sender_scope
 from gridwork.services.intake_batch import Intake, submit_reports
+from gridwork.services.publication import PublicityChange, PublicityView, set_publicity
 from gridwork.web.database import Database
 from gridwork.web.deps import (
     ActorDep,
@@ -29,7 +31,7 @@ from gridwork.web.deps import (
 )
 from gridwork.web.group_commit import Batched
 from gridwork.web.render import to_json
-from gridwork.web.schemas import ActionIn, CaseIn
+from gridwork.web.schemas import ActionIn, CaseIn, PublicityIn, PublicityOut
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 SecretHeader = Annotated[
@@ -63,6 +65,7 @@ async def create(
         channel=body.channel,
         address=body.address,
         attributes=body.attributes or {},
+        publicity=Publicity.PRIVATE if body.private else Publicity.PUBLIC,
     )
     idempotency = (sender_scope(actor), idempotency_key) if idempotency_key is not None else None
     intake = Intake(actor, report, state.settings.secret_key, state.locator, idempotency)
@@ -124,9 +127,22 @@ def act(
     """Take one workflow action (residents: rate or reopen, with their secret)."""
     if actor is None and secret is None:
         actor_required(actor)
-    request = ActionRequest(body.action, body.note, body.assignee, body.rating)
+    request = ActionRequest(
+        body.action, body.note, body.assignee, body.rating, public_note=body.public_note
+    )
     with db.transaction(write=True) as conn:
         view = act_on_case(
             conn, actor, case_ref, request, secret=secret, secret_key=settings.secret_key
         )
     return to_json(view, zone)
+
+
+@router.put("/{case_ref}/publicity", response_model=PublicityOut)
+def publicity(
+    db: DbDep, settings: SettingsDep, actor: ActorDep, case_ref: str, body: PublicityIn
+) -> PublicityView:
+    """Staff: hide a case from the public, publish it again, or redact its public text or
+    photo (audited). Cases begun at a household, or reported privately, stay unpublished."""
+    change = PublicityChange(body.publicity, body.public_description, body.public_media)
+    with db.transaction(write=True) as conn:
+        return set_publicity(conn, actor, case_ref, change, key=settings.secret_key)

@@ -20,6 +20,7 @@ from gridwork.services.cases import (
 from gridwork.services.categories import list_categories
 from gridwork.services.duplicates import duplicates_of, may_merge, merge_case
 from gridwork.services.paging import PageRequest
+from gridwork.services.publication import PublicityChange, publicity_of, set_publicity
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, photo_of, safe_next, to_signin
@@ -157,6 +158,7 @@ def _case_page(
         targets = dispatch_targets(conn, view)
         names = category_names(conn)
         similar = duplicates_of(conn, actor, str(view["id"]))
+        publicity = publicity_of(conn, actor, view["id"])
     return pages.render(
         request,
         "case.html",
@@ -165,6 +167,7 @@ def _case_page(
         actions=actions_for(actor, view),
         may_merge=may_merge(actor, view),
         similar=similar,
+        publicity=publicity,
         targets=targets,
         category_names=names,
         **extra,
@@ -198,6 +201,7 @@ async def act(
     note: Annotated[str, Form(max_length=4000)] = "",
     assignee: Annotated[str, Form(max_length=64)] = "",
     next: Annotated[str, Form(max_length=200)] = "",
+    public_note: Annotated[str, Form(max_length=8)] = "",
     photo: UploadFile | None = None,
 ) -> Response:
     """One workflow action from a case page (or a queue's quick buttons)."""
@@ -211,7 +215,13 @@ async def act(
                 conn,
                 actor,
                 case_ref,
-                ActionRequest(action, note or None, assignee or None, media_url=media_url),
+                ActionRequest(
+                    action,
+                    note or None,
+                    assignee or None,
+                    media_url=media_url,
+                    public_note=bool(public_note),
+                ),
                 secret_key=settings.secret_key,
             )
 
@@ -248,3 +258,36 @@ def merge(
     with db.transaction(write=True) as conn:
         survivor = merge_case(conn, actor, case_ref, into)
     return RedirectResponse(f"/cases/{survivor['id']}?done=merge", status_code=303)
+
+
+@router.post("/cases/{case_ref}/publicity")
+def change_publicity(
+    request: Request,
+    pages: PagesDep,
+    actor: MaybeActorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    case_ref: str,
+    publicity: Annotated[str, Form(max_length=16)] = "",
+    public_description: Annotated[str, Form(max_length=4000)] = "",
+    public_media: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Hide, publish or redact what the public sees of a case (desk and above)."""
+    if actor is None:
+        return to_signin(request)
+    change = PublicityChange(publicity, public_description or None, bool(public_media))
+    try:
+        with db.transaction(write=True) as conn:
+            set_publicity(conn, actor, case_ref, change, key=settings.secret_key)
+    except GridworkError as error:
+        return _case_page(
+            request,
+            pages,
+            actor,
+            db,
+            settings,
+            case_ref,
+            status_code=status_for(error),
+            error=error,
+        )
+    return RedirectResponse(f"/cases/{case_ref}?done=publicity", status_code=303)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from gridwork.domain.errors import GridworkError, InvalidInput, NotFound
+from gridwork.domain.publication import Publicity
 from gridwork.services.cases import ActionRequest, act_on_case, get_case_for_resident
 from gridwork.services.categories import list_categories
 from gridwork.services.duplicates import suggestions
@@ -112,6 +113,7 @@ async def report(
     name: Annotated[str, Form(max_length=100)] = "",
     phone: Annotated[str, Form(max_length=40)] = "",
     idempotency: Annotated[str, Form(max_length=64)] = "",
+    private: Annotated[str, Form(max_length=8)] = "",
     photo: UploadFile | None = None,
 ) -> Response:
     form = await request.form()
@@ -130,6 +132,7 @@ async def report(
         "address": address,
         "name": name,
         "phone": phone,
+        "private": bool(private),
         "answers": answers,
     }
     try:
@@ -147,6 +150,7 @@ async def report(
             address=address or None,
             attributes=answers,
             media_url=media_url,
+            publicity=Publicity.PRIVATE if private else Publicity.PUBLIC,
         )
         scope = f"user:{actor.user_id}" if actor else "web-form"
         view, secret, _replayed = await db.run_write(

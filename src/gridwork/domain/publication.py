@@ -1,0 +1,84 @@
+"""What the public may see of a case: the rule, free of storage.
+
+A case is public only when it was born public (a resident's or integrator's report about a
+place or a service), nobody made it private (the reporter) or hid it (staff), and its
+category is not sensitive. Cases born at a household's door (visits, welfare checks in an
+emergency) are `restricted` from the start and can never be made public. What is shown of a
+public case is masked: phone numbers, ID-card numbers and e-mail addresses never leave,
+whoever typed them, and the location never names a household.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+
+from gridwork.domain.access import Role
+from gridwork.domain.errors import InvalidInput
+
+
+class Publicity(StrEnum):
+    """Who may see a case beyond the staff in scope and its reporter."""
+
+    PUBLIC = "public"  # on the Open311 feed and in "reported nearby"
+    PRIVATE = "private"  # the reporter asked that it not be published
+    HIDDEN = "hidden"  # staff took it off the public feed (audited)
+    RESTRICTED = "restricted"  # born at a household (visit, welfare check): never public
+
+
+#: What staff may switch a case between; `restricted` is for ever, `private` is the
+#: reporter's choice (staff may still hide a public case, or publish a hidden one).
+STAFF_CHOICES = frozenset({Publicity.PUBLIC, Publicity.HIDDEN})
+
+#: The desk and the administrators above it decide what the public sees of a case.
+PUBLICITY_EDITORS = frozenset(
+    {Role.COMMUNITY_STAFF, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.ADMIN}
+)
+
+MASK = "***"
+# Order matters: e-mail addresses first (they may hold digits), then long digit runs, which
+# cover mainland mobiles (1xx xxxx xxxx), landlines, 15/18-character ID numbers and bank
+# cards alike, with or without spaces and dashes between the digits.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_DIGIT_RUN = re.compile(r"(?<!\d)\+?(?:\d[\s\-.]?){6,}\d(?!\d)")
+#: Public coordinates keep 4 decimals: about 11 m, enough to find a pothole, too coarse to
+#: pick a door out of a building.
+PUBLIC_DECIMALS = 4
+
+
+def is_published(publicity: str, category_sensitive: bool) -> bool:
+    """Whether the public may see the case at all."""
+    return publicity == Publicity.PUBLIC and not category_sensitive
+
+
+def may_set_publicity(roles: Iterable[Role]) -> bool:
+    """Whether one of `roles` may hide, publish or redact a case for the public."""
+    return any(r in PUBLICITY_EDITORS for r in roles)
+
+
+def mask_text(text: str | None) -> str | None:
+    """`text` with every phone number, ID-card number and e-mail address replaced by ***."""
+    if not text:
+        return text
+    text = _EMAIL.sub(MASK, text)
+    text = _ID_NUMBER.sub(MASK, text)
+    return _DIGIT_RUN.sub(MASK, text)
+
+
+def public_coordinate(value: float | None) -> float | None:
+    """A coordinate rounded for the public (see PUBLIC_DECIMALS)."""
+    return None if value is None else round(value, PUBLIC_DECIMALS)
+
+
+def staff_choice(value: str) -> Publicity:
+    """The publicity staff asked for, or InvalidInput."""
+    try:
+        chosen = Publicity(value)
+    except ValueError:
+        chosen = None
+    if chosen not in STAFF_CHOICES:
+        raise InvalidInput("publicity must be public or hidden", field="publicity")
+    assert chosen is not None
+    return chosen
