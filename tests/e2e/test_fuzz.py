@@ -108,6 +108,19 @@ fields = st.dictionaries(
             "jurisdiction_id",
             "media_url",
             "device_id",
+            # the GET filters, so the query strings are hostile too
+            "service_request_id",
+            "start_date",
+            "end_date",
+            "updated_after",
+            "updated_before",
+            "status",
+            "page",
+            "page_size",
+            "lat_sw",
+            "long_sw",
+            "lat_ne",
+            "long_ne",
         ]
     )
     | text,
@@ -127,6 +140,12 @@ fields = st.dictionaries(
                 "",
                 "partly",
                 "yes",
+                "9999-12-31T23:59:59-12:00",
+                "0001-01-01T00:00:00+14:00",
+                "2026-02-30T25:61:00Z",
+                "1" * 31,
+                "1,2,3,-4,x",
+                "javascript:alert(1)",
             ]
         ),
     ),
