@@ -24,6 +24,8 @@ from tests.factories import (
     login,
     resident,
 )
+from tests.integration.test_community import resident_token
+from tests.integration.test_resident_access import Outbox
 
 BASE = "/open311/v2"
 POINT = {"lat": SOUTH + 0.005, "lng": WEST + 0.005}  # grid 001 of Jinyuan
@@ -51,7 +53,9 @@ def is_public(client: TestClient, case_id: int) -> bool:
     return one.status_code == 200
 
 
-def test_a_need_recorded_on_a_visit_is_never_published(conn: Connection, client: TestClient) -> None:
+def test_a_need_recorded_on_a_visit_is_never_published(
+    conn: Connection, client: TestClient
+) -> None:
     load_world(conn)
     staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
     worker = login(conn, client, role="grid_worker", area=GRID1, username="worker1")
@@ -213,7 +217,9 @@ def test_staff_hide_and_redact_a_case_and_it_is_audited(
     assert bad.status_code == 422
 
 
-def test_a_private_report_cannot_be_published_by_staff(conn: Connection, client: TestClient) -> None:
+def test_a_private_report_cannot_be_published_by_staff(
+    conn: Connection, client: TestClient
+) -> None:
     load_world(conn)
     staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
     made = report(client, private=True)
@@ -252,3 +258,23 @@ def test_masking_covers_phones_ids_and_mail_in_any_spacing() -> None:
     assert mask_text("写信到 a.b+c@mail.example.cn 吧") == "写信到 *** 吧"
     assert mask_text("3号楼2单元") == "3号楼2单元"  # short numbers stay
     assert mask_text(None) is None
+
+
+def test_proposals_on_the_public_tally_are_masked(conn: Connection, client: TestClient) -> None:
+    outbox = Outbox()
+    client.app.state.otp_sender = outbox  # type: ignore[attr-defined]
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
+    home = household(client, staff)
+    resident(client, staff, home["id"], phone="13800001111")
+    proposer = resident_token(client, outbox, "13800001111")
+    idea = {
+        "community_code": JINYUAN,
+        "title": "增加座椅 13800001111",
+        "body": "有意见请发邮件 wang@example.com",
+    }
+    assert client.post("/api/v1/proposals", json=idea, headers=proposer).status_code == 201
+    tally = client.get(f"/api/v1/areas/{JINYUAN}/demands")
+    assert tally.status_code == 200
+    assert "13800001111" not in tally.text and "wang@example.com" not in tally.text
+    assert tally.json()["items"][0]["title"] == "增加座椅 ***"

@@ -20,6 +20,7 @@ from gridwork.domain.community import (
 )
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.publication import mask_text
 from gridwork.services.clock import utcnow
 from gridwork.services.intake import Report, submit_report_once
 from gridwork.services.registry import require_role
@@ -321,15 +322,16 @@ def answer(
 
 
 def _proposal_view(row: RowMapping) -> dict[str, Any]:
-    """A proposal as anyone may see it (no proposer or supporter identities)."""
+    """A proposal as anyone may see it: no proposer or supporter identities, and the
+    publication rule's masking of phones, ID numbers and e-mail addresses in its text."""
     return {
         "id": row["id"],
         "community_code": row["community_code"],
-        "title": row["title"],
-        "body": row["body"],
+        "title": mask_text(row["title"]),
+        "body": mask_text(row["body"]),
         "status": row["status"],
         "supporters": row["supporters"],
-        "answer": row["answer"],
+        "answer": mask_text(row["answer"]),
         "answered_at": row["answered_at"],
         "answer_due_at": row["answer_due_at"],
         "case_id": row["case_id"],
