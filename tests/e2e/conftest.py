@@ -18,6 +18,11 @@ import pytest
 from tests.conftest import SECRET, throwaway_database
 
 
+# The demo at a size no test here is about: `make run`'s 600,000 residents took most of the
+# suite's time when every end-to-end test built them again (size belongs in `make bench`).
+SMALL_DEMO = ("--residents", "2000")
+
+
 def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `gridwork ARGS` against `url`, capturing its output."""
     env = {**os.environ, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_SECRET_KEY": SECRET}

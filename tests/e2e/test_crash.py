@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from gridwork.store.engine import make_engine
 from gridwork.store.tables import case_events, cases, idempotency_keys
 from tests.conftest import SECRET
-from tests.e2e.conftest import free_port, run_cli
+from tests.e2e.conftest import SMALL_DEMO, free_port, run_cli
 
 WRITERS = 8
 LOAD_SECONDS = 3.0
@@ -67,7 +67,7 @@ def writer(
 
 
 def test_every_acknowledged_report_survives_a_kill(fresh_url: str) -> None:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(fresh_url, port)

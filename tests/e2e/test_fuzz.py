@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import throwaway_database
-from tests.e2e.conftest import run_cli, running_server
+from tests.e2e.conftest import SMALL_DEMO, run_cli, running_server
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def live(
     """A served demo database (SQLite), an admin token and an Open311 key."""
     folder: Path = tmp_path_factory.mktemp("fuzz")
     with throwaway_database("sqlite", folder) as url:
-        assert run_cli(url, "demo").returncode == 0
+        assert run_cli(url, "demo", *SMALL_DEMO).returncode == 0
         key = run_cli(url, "apikeys", "create", "fuzzer", "--area", "all").stdout.split()[-1]
         with running_server(url, server_log) as base:
             # Both sign in before any fuzzing: the fuzzer's failed sign-ins soon trip the

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import SMALL_DEMO, run_cli
 from tests.factories import JINYUAN, jinyuan_world
 
 
 def test_import_export_and_delineate_from_the_command_line(fresh_url: str, tmp_path: Path) -> None:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     exported = run_cli(fresh_url, "geo", "export", JINYUAN)
     assert exported.returncode == 0, exported.stderr
     collection = json.loads(exported.stdout)
@@ -35,7 +35,7 @@ def test_import_export_and_delineate_from_the_command_line(fresh_url: str, tmp_p
 
 
 def test_a_bad_geojson_file_is_one_line_and_imports_nothing(fresh_url: str, tmp_path: Path) -> None:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     world = jinyuan_world()
     world["features"][3]["geometry"]["coordinates"][0][1] = [106.7, 26.7]  # outside Jinyuan
     path = tmp_path / "bad.geojson"
@@ -51,7 +51,7 @@ def test_a_bad_geojson_file_is_one_line_and_imports_nothing(fresh_url: str, tmp_
 
 
 def test_synth_is_deterministic_and_reports_what_it_made(fresh_url: str) -> None:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     first = run_cli(
         fresh_url, "synth", "--residents", "50000", "--seed", "4", "--area", "520115007"
     )

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import run_cli, running_server
+from tests.e2e.conftest import SMALL_DEMO, run_cli, running_server
 
 DEMO_POINT = {"lat": 26.668, "long": 106.631}  # inside Jinyuan in the demo's layout
 
 
 @pytest.fixture
 def served(fresh_url: str) -> Any:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     made = run_cli(fresh_url, "apikeys", "create", "three-client", "--area", "520115")
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip().splitlines()[-1]

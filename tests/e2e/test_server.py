@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx2 as httpx
 
-from tests.e2e.conftest import run_cli, running_server
+from tests.e2e.conftest import SMALL_DEMO, run_cli, running_server
 
 
 def test_the_demo_server_answers_every_role(fresh_url: str) -> None:
-    assert run_cli(fresh_url, "demo").returncode == 0
+    assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
     with running_server(fresh_url) as base:
         assert "gridwork" in httpx.get(f"{base}/").text
         tokens = {}
