@@ -57,7 +57,7 @@ class Report:
     channel: str = "web"
     address: str | None = None
     attributes: dict[str, Answer] = field(default_factory=dict)
-    media_url: str | None = None  # a photo already stored (services.media.store_photo)
+    media_url: str | None = None  # a photo prepared by services.media.Photos
 
 
 EMPTY_CASE: dict[str, Any] = {column.name: None for column in cases.c}
