@@ -132,9 +132,12 @@ def test_a_refused_report_leaves_no_photo_and_an_accepted_one_keeps_it(
     no_pin = uploads.post("/report", data={**REPORT, "lat": "", "lng": ""}, files=photo)
     assert no_pin.status_code == 422
     assert files_in(media) == []
-    made = uploads.post("/report", data=REPORT, files=photo, follow_redirects=False)
+    once = {**REPORT, "idempotency": "form-1"}
+    made = uploads.post("/report", data=once, files=photo, follow_redirects=False)
     assert made.status_code == 303, made.text
-    (name,) = files_in(media)
+    again = uploads.post("/report", data=once, files=photo, follow_redirects=False)
+    assert again.headers["location"] == made.headers["location"]
+    (name,) = files_in(media)  # the retry stored no second photo
     url = conn.execute(select(cases.c.media_url).where(cases.c.media_url.is_not(None))).scalar()
     assert url == f"{BASE}/media/{name}"
     assert uploads.get(url).headers["content-type"] == "image/jpeg"

@@ -154,7 +154,7 @@ async def report(
         scope = f"user:{actor.user_id}" if actor else "web-form"
 
         def store(conn: Any) -> tuple[dict[str, Any], str, bool]:
-            done = submit_report(
+            view, secret, replayed = submit_report(
                 conn,
                 actor,
                 submitted,
@@ -162,9 +162,9 @@ async def report(
                 locator=locator,
                 idempotency=(scope, idempotency) if idempotency else None,
             )
-            if picture is not None and not done[2]:  # a replay keeps the first try's photo
+            if picture is not None and not replayed:  # a replay keeps the first try's photo
                 picture.keep()
-            return done
+            return view, secret, replayed
 
         view, secret, _replayed = await storing(picture, db.run_write(store))
     except GridworkError as error:
