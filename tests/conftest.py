@@ -123,9 +123,15 @@ class RolledBackDatabase(Database):
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings pointing at the session's database."""
-    return Settings(env="test", database_url=database_url, secret_key=SECRET, geo_refresh_seconds=0)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the session's database (and a photo folder of the test's own)."""
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=SECRET,
+        geo_refresh_seconds=0,
+        media_dir=str(tmp_path / "media"),
+    )
 
 
 @pytest.fixture

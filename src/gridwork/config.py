@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     media_dir: str = Field(
         default="var/media", description="Folder where photos sent with reports are kept."
     )
+    max_image_pixels: int = Field(
+        default=40_000_000,
+        ge=1,
+        description="Most pixels (width × height, read from the file's header before any "
+        "decoding) a photo sent with a report may have; larger ones are refused.",
+    )
     max_body_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest request body accepted."
     )

@@ -17,6 +17,10 @@ import pytest
 
 from tests.conftest import SECRET, throwaway_database
 
+# Photos of the processes under test, never the working directory's var/media (which
+# `gridwork sweep` would clear of every photo the test's database does not know).
+MEDIA_DIR = str(Path(tempfile.gettempdir()) / f"gridwork-e2e-media-{os.getpid()}")
+
 
 # The demo at a size no test here is about: `make run`'s 600,000 residents took most of the
 # suite's time when every end-to-end test built them again (size belongs in `make bench`).
@@ -26,6 +30,7 @@ SMALL_DEMO = ("--residents", "2000")
 def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `gridwork ARGS` against `url`, capturing its output."""
     env = {**os.environ, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_SECRET_KEY": SECRET}
+    env.setdefault("GRIDWORK_MEDIA_DIR", MEDIA_DIR)
     return subprocess.run(
         [sys.executable, "-m", "gridwork", *args],
         input=stdin,
@@ -52,6 +57,7 @@ def running_server(
     standard error goes to `log_path` when given (to show a failing test's tracebacks)."""
     port = free_port()
     env = {**os.environ, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_SECRET_KEY": SECRET}
+    env.setdefault("GRIDWORK_MEDIA_DIR", MEDIA_DIR)
     env |= extra_env or {}
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(

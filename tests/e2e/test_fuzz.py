@@ -3,9 +3,12 @@ hand-written generator of hostile Open311 forms. Nothing may answer 5xx."""
 
 from __future__ import annotations
 
+import io
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -14,6 +17,7 @@ import httpx2 as httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from tests.conftest import throwaway_database
 from tests.e2e.conftest import SMALL_DEMO, run_cli, running_server
@@ -332,3 +336,73 @@ def test_no_page_answers_5xx(
         assert answer.status_code < 500, (answer.request.url, answer.text[:300])
         if answer.status_code >= 400 and "csv" not in str(answer.request.url):
             assert answer.headers["content-type"].startswith("text/html")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares `width` × `height` 1-bit pixels in a few dozen bytes."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def image(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, fmt)
+    return out.getvalue()
+
+
+PHOTOS = [
+    image("PNG"),
+    image("JPEG"),
+    image("JPEG")[:200],  # cut short
+    png_header(7_000, 7_000),  # over the 40 Mpx limit, under Pillow's error threshold
+    png_header(100_000, 100_000),  # over both
+    png_header(0, 5),
+    b"GIF89a" + b"\xff" * 20,
+]
+photo = st.one_of(st.sampled_from(PHOTOS), st.binary(max_size=300))
+
+
+@given(
+    form=fields,
+    page=page_forms,
+    data=photo,
+    with_key=st.booleans(),
+    filename=st.sampled_from(["p.jpg", "p.png", "", "../../etc/passwd"]),
+)
+@settings(
+    max_examples=int(os.environ.get("GRIDWORK_FUZZ_EXAMPLES", "30")) * 2,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_upload_answers_5xx(
+    live: tuple[str, dict[str, str], str],
+    form: dict[str, str],
+    page: dict[str, str],
+    data: bytes,
+    with_key: bool,
+    filename: str,
+) -> None:
+    """Random bytes, broken images and tiny files declaring huge images, as an Open311
+    request's media and as a report form's photo."""
+    base, _token, key = live
+    fields = {**form, **({"api_key": key} if with_key else {})}
+    with httpx.Client(base_url=base, timeout=30) as client:
+        answers = [
+            client.post(
+                "/open311/v2/requests.json", data=fields, files={"media": (filename, data)}
+            ),
+            client.post("/report", data=page, files={"photo": (filename, data)}),
+        ]
+    for answer in answers:
+        assert answer.status_code < 500, (answer.request.url, answer.text[:300])

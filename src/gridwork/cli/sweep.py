@@ -1,6 +1,9 @@
-"""`gridwork sweep`: escalate overdue cases, flag overdue visits, apply retention."""
+"""`gridwork sweep`: escalate overdue cases, flag overdue visits, apply retention, remove
+unused photos."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -12,10 +15,14 @@ from gridwork.store.engine import begin_write
 @click.command("sweep")
 @click.pass_obj
 def command(ctx: CliContext) -> None:
-    """Escalate overdue cases, flag overdue visits, anonymise expired personal data
-    (run it from cron every few minutes)."""
+    """Escalate overdue cases, flag overdue visits, anonymise expired personal data, remove
+    photos no case refers to (run it from cron every few minutes)."""
     with begin_write(ctx.engine) as conn:
-        report = sweep(conn, retention_days=ctx.settings.retention_days)
+        report = sweep(
+            conn,
+            retention_days=ctx.settings.retention_days,
+            media_dir=Path(ctx.settings.media_dir),
+        )
     cases = report.cases
     click.echo(
         f"{cases.overdue} overdue: {cases.escalated} escalated, "
@@ -27,3 +34,4 @@ def command(ctx: CliContext) -> None:
         f"{report.retention.residents} residents and {report.retention.mediations} mediations "
         f"anonymised, {report.retention.notifications} old notifications deleted"
     )
+    click.echo(f"{report.photos_removed} unused photos removed")

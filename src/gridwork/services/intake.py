@@ -58,7 +58,7 @@ class Report:
     channel: str = "web"
     address: str | None = None
     attributes: dict[str, Answer] = field(default_factory=dict)
-    media_url: str | None = None  # a photo already stored (services.media.store_photo)
+    media_url: str | None = None  # a photo prepared by services.media.Photos
     # Who beyond staff may see it (domain/publication.py): a resident may report privately;
     # reports born at a household (visits, welfare checks) are restricted.
     publicity: Publicity = Publicity.PUBLIC

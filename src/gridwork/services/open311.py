@@ -13,6 +13,7 @@ from sqlalchemy import Connection, RowMapping, and_, desc, select
 
 from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
+from gridwork.domain.media import check_media_url
 from gridwork.domain.open311 import MAX_PAGE_SIZE, date_window, open311_status
 from gridwork.domain.publication import mask_text
 from gridwork.domain.sla import Urgency
@@ -22,6 +23,7 @@ from gridwork.services.cases import load_case
 from gridwork.services.clock import utcnow
 from gridwork.services.intake import Report, questions_for, submit_report_once
 from gridwork.services.locate import Locator
+from gridwork.services.media import Photo
 from gridwork.services.publication import PublicCase, public_cases, published, published_ids
 from gridwork.store.scope import in_subtree
 from gridwork.store.tables import case_events, cases, categories
@@ -128,8 +130,12 @@ def create_request(
     locator: Locator,
     idempotency_key: str | None,
     media_url: str | None,
+    photo: Photo | None = None,
 ) -> list[dict[str, Any]]:
-    """POST requests: a new case from an integrator, within its key's subtree."""
+    """POST requests: a new case from an integrator, within its key's subtree. `photo`, the
+    uploaded one `media_url` points to, is written only once the case is to be stored."""
+    if form.media_url:
+        check_media_url(form.media_url)
     if not form.service_code:
         raise InvalidInput("service_code is required", field="service_code")
     if (
@@ -182,6 +188,8 @@ def create_request(
             conn.execute(
                 cases.update().where(cases.c.id == done.row["id"]).values(media_url=media_url)
             )
+            if photo is not None:
+                photo.keep()
     return [
         {
             "service_request_id": str(done.row["id"]),

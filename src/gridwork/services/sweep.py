@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, select
 
@@ -13,6 +14,7 @@ from gridwork.domain.cases import can_escalate_from
 from gridwork.domain.workflow import CLOCK_RUNNING, Action
 from gridwork.services.cases import SYSTEM, ActionRequest, apply_action
 from gridwork.services.clock import utcnow
+from gridwork.services.media import remove_unused_photos
 from gridwork.services.retention import RetentionReport, anonymise_expired
 from gridwork.services.visits import flag_overdue_visits
 from gridwork.store.tables import areas, cases
@@ -70,13 +72,22 @@ class FullSweepReport:
     cases: SweepReport
     visits_flagged: int
     retention: RetentionReport
+    photos_removed: int = 0
 
 
-def sweep(conn: Connection, *, retention_days: int, now: datetime | None = None) -> FullSweepReport:
-    """One sweep: escalation, overdue visits, retention."""
+def sweep(
+    conn: Connection,
+    *,
+    retention_days: int,
+    media_dir: Path | None = None,
+    now: datetime | None = None,
+) -> FullSweepReport:
+    """One sweep: escalation, overdue visits, retention, and (given `media_dir`) photos
+    that no case or case event refers to."""
     now = now or utcnow()
     return FullSweepReport(
         cases=escalate_overdue(conn, now=now),
         visits_flagged=flag_overdue_visits(conn, now=now),
         retention=anonymise_expired(conn, retention_days, now=now),
+        photos_removed=remove_unused_photos(conn, media_dir, now=now) if media_dir else 0,
     )

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from gridwork.services.activities import remind_due
 from gridwork.services.channels import Channels, channels_from
 from gridwork.services.emergency_alerts import alert_residents_due
 from gridwork.services.locate import Locator
+from gridwork.services.media import Photos
 from gridwork.services.notifications import deliver_due
 from gridwork.services.otp import load_sender
 from gridwork.store.engine import make_engine
@@ -148,6 +150,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         settings.login_failures_per_user, settings.login_failures_per_ip
     )
     app.state.otp_sender = load_sender(settings.otp_sender)
+    app.state.photos = Photos(Path(settings.media_dir), max_pixels=settings.max_image_pixels)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for module in (

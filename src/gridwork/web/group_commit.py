@@ -5,7 +5,8 @@ had committed alone.
 
 The batch first runs without savepoints; if one unit fails, the transaction is rolled back
 and the batch runs again with a savepoint per unit, so the failing one takes nothing else
-with it. A unit may therefore run twice: it must only touch the database.
+with it. A unit may therefore run twice: it must only touch the database (or do what is
+harmless to repeat and undone by its caller on failure, as writing a report's photo).
 
 Units of one kind can also run as one call (`Batched`): reports arriving together are
 checked, routed and written with one statement per table instead of one per report."""

@@ -25,7 +25,7 @@ from gridwork.domain.errors import (
 from gridwork.domain.ids import parse_id
 from gridwork.domain.open311 import parse_datetime, split_list
 from gridwork.services.apikeys import integrator_for_key
-from gridwork.services.media import photo_path, store_photo
+from gridwork.services.media import Photo, photo_path
 from gridwork.services.open311 import (
     RequestForm,
     RequestQuery,
@@ -40,6 +40,7 @@ from gridwork.services.open311 import (
     service_list,
 )
 from gridwork.web.open311.formats import FORMATS, error, render
+from gridwork.web.photos import photo_url, photos_of, storing
 
 router = APIRouter(prefix="/open311/v2", include_in_schema=False)
 STATUS = {NotFound: 404, PermissionDenied: 403, InvalidInput: 400, Conflict: 400}
@@ -204,7 +205,7 @@ async def post_request(request: Request, fmt: str) -> Response:
         attributes=_attributes(fields),
     )
 
-    def stored(conn: Connection, media_url: str | None) -> Any:
+    def stored(conn: Connection, photo: Photo | None) -> Any:
         integrator = integrator_for_key(
             conn, _first(fields, "api_key"), secret_key=settings.secret_key
         )
@@ -215,16 +216,15 @@ async def post_request(request: Request, fmt: str) -> Response:
             secret_key=settings.secret_key,
             locator=locator,
             idempotency_key=key,
-            media_url=media_url,
+            media_url=photo_url(request, photo, absolute=True) if photo else form.media_url,
+            photo=photo,
         )
 
     async def work() -> Any:
-        media_url = form.media_url
-        if photos:
-            name = await run_in_threadpool(store_photo, photos[0], Path(settings.media_dir))
-            media_url = str(request.url_for("get_media", name=name))
+        # Checked and re-encoded in memory; create_request writes it once the case is stored.
+        photo = await photos_of(request).prepare(photos[0]) if photos else None
         # Reports arriving together share a commit (each answered after it).
-        return await db.run_grouped(lambda conn: stored(conn, media_url))
+        return await storing(photo, db.run_grouped(lambda conn: stored(conn, photo)))
 
     # 200, not 201: the common choice of Open311 servers, and what their clients expect
     return await _answer(request, fmt, "service_requests", work)

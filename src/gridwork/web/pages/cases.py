@@ -23,7 +23,8 @@ from gridwork.services.paging import PageRequest
 from gridwork.services.publication import PublicityChange, publicity_of, set_publicity
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
-from gridwork.web.pages.common import PagesDep, photo_of, safe_next, to_signin
+from gridwork.web.pages.common import PagesDep, safe_next, to_signin
+from gridwork.web.photos import photo_from, photo_url, storing
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -208,10 +209,11 @@ async def act(
     if actor is None:
         return to_signin(request)
     try:
-        media_url = await photo_of(request, photo)
+        picture = await photo_from(request, photo)  # in memory until the action is stored
+        media_url = photo_url(request, picture) if picture else None
 
         def work(conn: Any) -> dict[str, Any]:
-            return act_on_case(
+            done = act_on_case(
                 conn,
                 actor,
                 case_ref,
@@ -224,8 +226,11 @@ async def act(
                 ),
                 secret_key=settings.secret_key,
             )
+            if picture is not None:
+                picture.keep()
+            return done
 
-        await db.run_write(work)
+        await storing(picture, db.run_write(work))
     except GridworkError as error:
         return _case_page(
             request,

@@ -1,18 +1,16 @@
-"""What every page module needs: the renderer, the signed-in user, redirects and photos."""
+"""What every page module needs: the renderer, the signed-in user and redirects."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from gridwork.domain.access import Actor
 from gridwork.domain.areas import Level
-from gridwork.services.media import MAX_BYTES, store_photo
 from gridwork.store.tables import areas
 from gridwork.web.database import Database
 from gridwork.web.pages.templating import Pages
@@ -59,14 +57,3 @@ def safe_next(target: str | None, default: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
-
-
-async def photo_of(request: Request, upload: UploadFile | None) -> str | None:
-    """Store an uploaded photo (re-encoded, metadata removed); its URL, or None if none."""
-    if upload is None or not upload.filename:
-        return None
-    data = await upload.read(MAX_BYTES + 1)
-    if not data:
-        return None
-    name = store_photo(data, Path(request.app.state.settings.media_dir))
-    return str(request.url_for("get_media", name=name).path)

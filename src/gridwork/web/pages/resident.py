@@ -17,7 +17,8 @@ from gridwork.services.intake import Report, questions_for, submit_report
 from gridwork.services.outlines import grid_outlines_near, map_centre
 from gridwork.web.cookies import set_private_cookie
 from gridwork.web.deps import DbDep, LocatorDep, MaybeActorDep, SettingsDep
-from gridwork.web.pages.common import PagesDep, photo_of
+from gridwork.web.pages.common import PagesDep
+from gridwork.web.photos import photo_from, photo_url, storing
 
 router = APIRouter(include_in_schema=False)
 CASE_COOKIE = "gridwork_case_"  # + reference; holds the case secret, only for /track/<ref>
@@ -138,23 +139,26 @@ async def report(
     try:
         if lat.strip() == "" or lng.strip() == "":
             raise InvalidInput("put a pin on the map where the problem is", field="lat")
-        media_url = await photo_of(request, photo)
+        point = _number(lat, "lat"), _number(lng, "lng")
+        # Checked and re-encoded in memory; on disk only once the case is stored (below).
+        picture = await photo_from(request, photo)
         submitted = Report(
             category=category,
             description=description,
-            lat=_number(lat, "lat"),
-            lng=_number(lng, "lng"),
+            lat=point[0],
+            lng=point[1],
             reporter_name=name or None,
             reporter_phone=phone or None,
             channel="patrol" if actor is not None else "web",
             address=address or None,
             attributes=answers,
-            media_url=media_url,
+            media_url=photo_url(request, picture) if picture else None,
             publicity=Publicity.PRIVATE if private else Publicity.PUBLIC,
         )
         scope = f"user:{actor.user_id}" if actor else "web-form"
-        view, secret, _replayed = await db.run_write(
-            lambda conn: submit_report(
+
+        def store(conn: Any) -> tuple[dict[str, Any], str, bool]:
+            view, secret, replayed = submit_report(
                 conn,
                 actor,
                 submitted,
@@ -162,7 +166,11 @@ async def report(
                 locator=locator,
                 idempotency=(scope, idempotency) if idempotency else None,
             )
-        )
+            if picture is not None and not replayed:  # a replay keeps the first try's photo
+                picture.keep()
+            return view, secret, replayed
+
+        view, secret, _replayed = await storing(picture, db.run_write(store))
     except GridworkError as error:
         return pages.render(
             request,
