@@ -16,7 +16,16 @@ from gridwork.services.cases import load_case
 from gridwork.services.disclosure import CASE, RESIDENT, Disclosed, own_data
 from gridwork.services.registry import resident_views
 from gridwork.store.people_tables import audit_head, audit_log, residents
-from tests.factories import GRID1, JINYUAN, household, load_world, login, report_case, resident
+from tests.factories import (
+    ALONE,
+    GRID1,
+    JINYUAN,
+    household,
+    load_world,
+    login,
+    report_case,
+    resident,
+)
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "gridwork"
 CALLER = {"name": "张秀兰", "phone": "13800000001"}
@@ -74,3 +83,24 @@ def test_only_the_disclosure_module_appends_to_the_audit_log() -> None:
         if re.search(r"\brecord_reads\(", path.read_text(encoding="utf-8"))
     )
     assert callers == ["services/audit.py", "services/disclosure.py"]
+
+
+def test_a_workers_check_list_is_audited_for_the_people_it_places(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="desk")
+    home = household(client, staff, address="金元路9号")
+    person = resident(client, staff, home["id"], flags=ALONE)
+    worker = login(conn, client, role="grid_worker", area=GRID1, username="walker")
+    made = client.post(
+        "/api/v1/emergencies", json={"kind": "flood", "area_codes": [GRID1]}, headers=staff
+    )
+    assert made.status_code == 201, made.text
+    before = audit_seq(conn)
+    tasks = client.get(f"/api/v1/emergencies/{made.json()['id']}/tasks", headers=worker).json()
+    assert [t["address"] for t in tasks["items"]] == ["金元路9号"]
+    entries = conn.execute(select(audit_log).where(audit_log.c.seq > before)).mappings().all()
+    assert [(e["actor_label"], e["purpose"], e["subject_id"]) for e in entries] == [
+        ("walker", "emergency", person["id"])
+    ]
