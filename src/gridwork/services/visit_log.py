@@ -47,7 +47,6 @@ def my_recent_visits(
         .mappings()
         .all()
     )
-    disclose(
-        conn, actor, Purpose.VISIT, "list", RESIDENT, [r["resident_id"] for r in rows], key=key
-    )
+    people = sorted({r["resident_id"] for r in rows})
+    disclose(conn, actor, Purpose.VISIT, "list", RESIDENT, people, key=key)
     return [dict(r) for r in rows]
