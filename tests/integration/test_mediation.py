@@ -62,7 +62,8 @@ def test_mediation_from_consent_to_agreement(conn: Connection, client: TestClien
     )
     assert again.status_code == 409
     log = client.get(f"/api/v1/mediations/{number}/access-log", headers=lawyer).json()["items"]
-    assert {e["reader"] for e in log} == {"mediator2"} and all(
+    # lawyer1 was shown the parties when opening it; mediator2 by every step since
+    assert {e["reader"] for e in log} == {"lawyer1", "mediator2"} and all(
         e["purpose"] == "mediation" for e in log
     )
     client.get(f"/api/v1/mediations/{number}", headers=lawyer)
@@ -111,7 +112,8 @@ def test_only_the_mediator_and_legal_staff_read_it(conn: Connection, client: Tes
     counts = client.get("/api/v1/areas/520115/mediations", headers=district).json()
     assert counts["by_kind"]["neighbours"]["open"] == 1 and "赵大妈" not in str(counts)
     seen = client.get(f"/api/v1/mediations/{number}/access-log", headers=auditor)
-    assert seen.status_code == 200 and seen.json()["items"] == []  # no one has read it yet
+    # no one has read it since it was opened (the answer to opening named the parties)
+    assert seen.status_code == 200 and [e["action"] for e in seen.json()["items"]] == ["opened"]
 
 
 def test_retention_clears_parties_and_content(conn: Connection, client: TestClient) -> None:

@@ -103,6 +103,7 @@ def test_reads_name_a_purpose_and_are_audited_in_the_same_transaction(
         ("staffer", "registry", "export"),
         ("staffer", "registry", "list"),
         ("staffer", "visit", "read"),
+        ("staffer", "registry", "created"),  # the record answered on creation
     ]
 
 

@@ -85,6 +85,30 @@ def test_a_resident_sees_their_record_cases_and_who_read_them(
     assert [(e["reader"], e["purpose"], e["subject"]) for e in log] == [
         ("staffer", "case", "case"),
         ("staffer", "visit", "resident"),
+        ("staffer", "registry", "resident"),  # the record answered on creation
+    ]
+
+
+def test_writes_that_answered_with_their_data_are_in_the_residents_access_log(
+    conn: Connection, client: TestClient, outbox: Outbox
+) -> None:
+    staff, resident_id = registered(conn, client)
+    case = report_case(client, area_code=GRID1, reporter={"name": "张秀兰", "phone": PHONE})
+    patched = client.patch(f"/api/v1/residents/{resident_id}", json={}, headers=staff)
+    assert patched.status_code == 200 and patched.json()["phone"] == PHONE
+    accepted = client.post(
+        f"/api/v1/cases/{case['id']}/actions", json={"action": "accept"}, headers=staff
+    )
+    assert accepted.status_code == 200 and accepted.json()["reporter"]["phone"] == PHONE
+    archived = client.post(f"/api/v1/residents/{resident_id}/archive", headers=staff)
+    assert archived.status_code == 200 and archived.json()["phone"] == PHONE
+    me = sign_in(client, outbox)
+    log = client.get("/api/v1/me/access-log", headers=me).json()["items"]
+    assert [(e["reader"], e["purpose"], e["action"], e["subject"]) for e in log] == [
+        ("staffer", "registry", "archived", "resident"),
+        ("staffer", "case", "acted", "case"),  # found by the reporter's phone
+        ("staffer", "registry", "updated", "resident"),
+        ("staffer", "registry", "created", "resident"),
     ]
 
 

@@ -27,9 +27,9 @@ from gridwork.domain.community import COMMUNITY_KEEPERS
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
 from gridwork.domain.notifications import Kind, resident_recipient
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row, resident_of
+from gridwork.services.disclosure import RESIDENT, disclose
 from gridwork.services.notifications import Message, notify
 from gridwork.services.registry import require_role
 from gridwork.store.activity_tables import (
@@ -366,15 +366,7 @@ def roster(conn: Connection, actor: Actor, activity_ref: str, *, key: str) -> di
             )
         ).mappings()
     )
-    record_reads(
-        conn,
-        Reader.of(actor),
-        "activity",
-        "list",
-        "resident",
-        [p["resident_id"] for p in people],
-        key=key,
-    )
+    disclose(conn, actor, "activity", "list", RESIDENT, [p["resident_id"] for p in people], key=key)
     came: dict[int, list[int]] = {}
     for session, resident_id in conn.execute(
         select(activity_attendance.c.session, activity_attendance.c.resident_id).where(

@@ -27,9 +27,9 @@ from gridwork.domain.canteen import (
 from gridwork.domain.community import COMMUNITY_KEEPERS, FacilityKind
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
 from gridwork.services.community import resident_of
+from gridwork.services.disclosure import RESIDENT, disclose
 from gridwork.services.registry import require_role
 from gridwork.store.canteen_tables import canteen_members, canteens, meal_bookings
 from gridwork.store.community_tables import facilities
@@ -302,15 +302,7 @@ def day_sheet(
         .where(meal_bookings.c.facility_id == place["id"], meal_bookings.c.day == day)
     ):
         status[(row.resident_id, row.meal)] = row.status
-    record_reads(
-        conn,
-        Reader.of(actor),
-        "canteen",
-        "list",
-        "resident",
-        [m["resident_id"] for m in members],
-        key=key,
-    )
+    disclose(conn, actor, "canteen", "list", RESIDENT, [m["resident_id"] for m in members], key=key)
     counts = {m.value: {"booked": 0, "served": 0} for m in Meal}
     for (_, meal), state in status.items():
         if state in counts[meal]:
@@ -397,15 +389,7 @@ def statement(
         bucket["members"] += 1
         bucket["meals"] += meals
         bucket["subsidy_fen"] += meals * each
-    record_reads(
-        conn,
-        Reader.of(actor),
-        "canteen",
-        "list",
-        "resident",
-        [p["resident_id"] for p in people],
-        key=key,
-    )
+    disclose(conn, actor, "canteen", "list", RESIDENT, [p["resident_id"] for p in people], key=key)
     return {
         "facility_id": place["id"],
         "name": place["name"],

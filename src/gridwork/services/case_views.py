@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 from gridwork.domain.sla import is_overdue
 from gridwork.domain.workflow import CLOCK_RUNNING, Status, allowed_actions
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import CASE, Disclosed, names_reporter
 from gridwork.store.tables import areas, case_events, cases, users
 
 
@@ -45,8 +46,12 @@ def case_summary(row: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
-def staff_view(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A case as staff in scope see it: who handles it, who reported it, the full timeline."""
+def staff_view(conn: Connection, row: Mapping[Any, Any], disclosed: Disclosed) -> dict[str, Any]:
+    """A case as staff in scope see it: who handles it, who reported it, the full timeline.
+
+    The reporter's contact is shown only under a disclosure that audited it."""
+    if names_reporter(row):
+        disclosed.require(CASE, row["id"])
     view = case_summary(row)
     area_name = conn.execute(
         select(areas.c.name).where(areas.c.code == row["area_code"])

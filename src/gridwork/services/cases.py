@@ -14,7 +14,6 @@ from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
-from gridwork.domain.people import Purpose
 from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import (
     CLOCK_RUNNING,
@@ -25,10 +24,10 @@ from gridwork.domain.workflow import (
     next_status,
 )
 from gridwork.services.areas import escape_like
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.case_notices import tell_about_case
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import disclose_case
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.rollups import count_event
 from gridwork.services.users import keyed_hash
@@ -97,11 +96,7 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
     )
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
-    if row["reporter_name"] is not None or row["reporter_phone"] is not None:
-        record_reads(
-            conn, Reader.of(actor), Purpose.CASE.value, "read", "case", [row["id"]], key=key
-        )
-    return staff_view(conn, row)
+    return staff_view(conn, row, disclose_case(conn, actor, row, "read", key=key))
 
 
 def _by_reference(conn: Connection, reference: str, secret: str, secret_key: str) -> RowMapping:
@@ -240,7 +235,9 @@ def act_on_case(
         now=now,
     )
     fresh = load_case(conn, row["id"])
-    return staff_view(conn, fresh) if actor else resident_view(conn, fresh)
+    if actor is None:  # the reporter, holding their case's secret: their own data
+        return resident_view(conn, fresh)
+    return staff_view(conn, fresh, disclose_case(conn, actor, fresh, "acted", key=secret_key))
 
 
 def require_action(actor: Actor, row: RowMapping, action: Action) -> None:

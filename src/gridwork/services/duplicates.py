@@ -23,6 +23,7 @@ from gridwork.services.cases import (
     resolve_case_id,
 )
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import disclose_case
 from gridwork.services.publication import published
 from gridwork.store.tables import cases
 
@@ -124,10 +125,17 @@ def _visible(conn: Connection, actor: Actor, case_ref: str) -> RowMapping:
 
 
 def merge_case(
-    conn: Connection, actor: Actor, case_ref: str, into_ref: str, *, now: datetime | None = None
+    conn: Connection,
+    actor: Actor,
+    case_ref: str,
+    into_ref: str,
+    *,
+    key: str,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Merge the duplicate `case_ref` into `into_ref`: the duplicate ends as merged (its
-    reporter, and those of duplicates merged into it before, follow the survivor)."""
+    reporter, and those of duplicates merged into it before, follow the survivor). Answers
+    the survivor with its reporter's contact (audited)."""
     now = now or utcnow()
     duplicate = _visible(conn, actor, case_ref)
     survivor = _visible(conn, actor, into_ref)
@@ -156,4 +164,5 @@ def merge_case(
     conn.execute(
         update(cases).where(cases.c.id == duplicate["id"]).values(merged_into_id=survivor["id"])
     )
-    return staff_view(conn, load_case(conn, survivor["id"]))
+    fresh = load_case(conn, survivor["id"])
+    return staff_view(conn, fresh, disclose_case(conn, actor, fresh, "merged", key=key))

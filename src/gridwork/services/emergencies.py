@@ -34,6 +34,7 @@ from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import morton_keys
 from gridwork.services.area_counts import counts_of
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import RESIDENT, disclose
 from gridwork.services.emergency_lists import (
     Planned,
     assigned,
@@ -734,10 +735,17 @@ def board(conn: Connection, actor: Actor, ref: str, area: str | None = None) -> 
     }
 
 
-def my_tasks(conn: Connection, actor: Actor, ref: str) -> dict[str, Any]:
-    """The signed-in worker's tasks in walking order (no names: the address and why)."""
+def my_tasks(conn: Connection, actor: Actor, ref: str, *, key: str) -> dict[str, Any]:
+    """The signed-in worker's tasks in walking order (no names: the address and why). Where
+    a household lives and why it is checked first is its people's personal data: the
+    listing is audited for each of them (purpose: emergency)."""
     row, _ = seen(conn, actor, ref)
     mine = assigned(conn, row["id"], actor.user_id)[:MAX_LISTED]
+    homes = {t["household_id"] for t in mine}
+    people = conn.execute(
+        select(residents.c.id).where(residents.c.household_id.in_(homes)).order_by(residents.c.id)
+    ).scalars()
+    disclose(conn, actor, "emergency", "list", RESIDENT, people, key=key)
     places = {
         r.id: r
         for r in conn.execute(

@@ -28,6 +28,7 @@ from gridwork.domain.workflow import Status
 from gridwork.services.case_views import resident_view, staff_view
 from gridwork.services.cases import RESIDENT, is_visible_to, load_case
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import disclose_case
 from gridwork.services.locate import Locator
 from gridwork.services.rollups import count_event, counted_savepoint
 from gridwork.services.users import keyed_hash
@@ -318,14 +319,20 @@ def submit_report(
     done = submit_report_once(
         conn, actor, report, secret_key=secret_key, locator=locator, idempotency=idempotency
     )
-    return shown(conn, actor, done)
+    return shown(conn, actor, done, key=secret_key)
 
 
 def shown(
-    conn: Connection, actor: Actor | None, done: Submitted
+    conn: Connection, actor: Actor | None, done: Submitted, *, key: str
 ) -> tuple[dict[str, Any], str, bool]:
-    """An intake's outcome as its sender may see it: (view, secret, replayed)."""
+    """An intake's outcome as its sender may see it: (view, secret, replayed).
+
+    Staff who file a report for someone see the case with its reporter's contact, audited;
+    everyone else (the anonymous hot path) gets the reporter's view: nothing to audit."""
     row = done.row
-    visible = actor is not None and is_visible_to(actor, row)
-    view = staff_view(conn, row) if visible else resident_view(conn, row, events=done.events)
+    if actor is not None and is_visible_to(actor, row):
+        action = "read" if done.replayed else "submitted"
+        view = staff_view(conn, row, disclose_case(conn, actor, row, action, key=key))
+    else:
+        view = resident_view(conn, row, events=done.events)
     return view, done.secret, done.replayed

@@ -89,7 +89,8 @@ def submit_reports(conn: Connection, intakes: list[Intake]) -> list[Shown | Exce
         for row in rows:
             count_event(conn, row, "submit", row["created_at"])
         for (i, _, secret), row, event in zip(new, rows, events, strict=True):
-            answers[i] = shown(conn, intakes[i].actor, Submitted(row, secret, events=[event]))
+            done = Submitted(row, secret, events=[event])
+            answers[i] = shown(conn, intakes[i].actor, done, key=intakes[i].secret_key)
     for i, intake in enumerate(intakes):
         if intake.idempotency is None:
             continue

@@ -24,9 +24,10 @@ from gridwork.domain.mediation import (
     may_hold_sessions,
     may_read,
 )
-from gridwork.services.audit import Reader, reads_of, record_reads
+from gridwork.services.audit import reads_of
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row
+from gridwork.services.disclosure import MEDIATION, Disclosed, disclose
 from gridwork.services.registry import require_role
 from gridwork.services.users import actor_for_username
 from gridwork.store.mediation_tables import mediation_parties, mediation_sessions, mediations
@@ -59,9 +60,12 @@ def open_mediation(
     summary: str,
     parties: list[dict[str, Any]],
     mediator: str | None = None,
+    *,
+    key: str,
 ) -> dict[str, Any]:
     """Legal staff open a mediation in their community, naming the parties and the mediator
-    (a legal staff member over the community; themselves by default)."""
+    (a legal staff member over the community; themselves by default). The answer names the
+    parties, so it is audited."""
     unit = community_row(conn, community_code)
     require_role(actor, community_code, MEDIATORS, "open mediations", f"no area {community_code}")
     if unit["level"] != Level.COMMUNITY.value:
@@ -119,7 +123,8 @@ def open_mediation(
             for p in clean
         ],
     )
-    return _view(conn, _mediation(conn, mediation_id))
+    disclosed = disclose(conn, actor, PURPOSE, "opened", MEDIATION, [mediation_id], key=key)
+    return _view(conn, _mediation(conn, mediation_id), disclosed)
 
 
 def _mediation(conn: Connection, mediation_id: int | None) -> RowMapping:
@@ -144,7 +149,8 @@ def _readable(conn: Connection, actor: Actor, reference: str) -> RowMapping:
     raise PermissionDenied("mediations are read only by their mediator and legal staff")
 
 
-def _view(conn: Connection, row: RowMapping) -> dict[str, Any]:
+def _view(conn: Connection, row: RowMapping, disclosed: Disclosed) -> dict[str, Any]:
+    disclosed.require(MEDIATION, row["id"])
     parties = conn.execute(
         select(mediation_parties)
         .where(mediation_parties.c.mediation_id == row["id"])
@@ -199,8 +205,8 @@ def _summary(row: RowMapping) -> dict[str, Any]:
 def read_mediation(conn: Connection, actor: Actor, reference: str, *, key: str) -> dict[str, Any]:
     """One mediation in full; the read is audited."""
     row = _readable(conn, actor, reference)
-    record_reads(conn, Reader.of(actor), PURPOSE, "read", "mediation", [row["id"]], key=key)
-    return _view(conn, row)
+    disclosed = disclose(conn, actor, PURPOSE, "read", MEDIATION, [row["id"]], key=key)
+    return _view(conn, row, disclosed)
 
 
 def _open_only(row: RowMapping) -> None:

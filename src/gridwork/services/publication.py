@@ -25,9 +25,9 @@ from gridwork.domain.publication import (
     public_coordinate,
     staff_choice,
 )
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.cases import is_visible_to, load_case, resolve_case_id
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import disclose
 from gridwork.store.tables import areas, case_events, cases, categories
 
 MAX_PUBLIC_DESCRIPTION = 4000
@@ -188,15 +188,9 @@ def set_publicity(
             updated_at=utcnow(),
         )
     )
-    record_reads(
-        conn,
-        Reader.of(actor),
-        Purpose.CASE.value,
-        "publicity_set",
-        "case",
-        [row["id"]],
-        key=key,
-    )
+    # Not a disclosure of personal data, but a change of who may see the case: kept in the
+    # same append-only chain, so that hiding or publishing is answerable.
+    disclose(conn, actor, Purpose.CASE, "publicity_set", "case", [row["id"]], key=key)
     return publicity_of(conn, actor, row["id"])
 
 

@@ -31,8 +31,9 @@ from gridwork.domain.people import (
     clean_phone,
     parse_sex,
 )
-from gridwork.services.audit import Reader, reads_of, record_reads
+from gridwork.services.audit import reads_of
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import RESIDENT, Disclosed, disclose
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.visit_dues import refresh_due
 from gridwork.store.people_tables import (
@@ -128,6 +129,16 @@ def household_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
     }
 
 
+def _disclose_household(
+    conn: Connection, actor: Actor, household_id: int, action: str, key: str
+) -> Disclosed:
+    """Answering a household's address discloses where its people live: audit each."""
+    people = conn.execute(
+        select(residents.c.id).where(residents.c.household_id == household_id)
+    ).scalars()
+    return disclose(conn, actor, Purpose.REGISTRY, action, RESIDENT, people, key=key)
+
+
 def _check_editable(actor: Actor, row: RowMapping, noun: str, missing: str) -> None:
     """The actor keeps the registry where `row` lives, and it is not archived."""
     require_role(actor, row["grid_code"], REGISTRY_EDITORS, "edit the registry", missing)
@@ -181,9 +192,11 @@ def update_household(
     household_id: int,
     change: HouseholdChange,
     *,
+    key: str,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Edit a household's address or building, or move it (and its people) to another grid."""
+    """Edit a household's address or building, or move it (and its people) to another grid;
+    answering its address is audited for each of its people."""
     now = now or utcnow()
     row = _household(conn, household_id)
     missing = f"no household {household_id}"
@@ -213,13 +226,15 @@ def update_household(
             .where(visit_dues.c.resident_id.in_(people), visit_dues.c.status == "open")
             .values(grid_code=grid_code)
         )
+    _disclose_household(conn, actor, household_id, "updated", key)
     return household_view(conn, _household(conn, household_id))
 
 
 def archive_household(
-    conn: Connection, actor: Actor, household_id: int, *, now: datetime | None = None
+    conn: Connection, actor: Actor, household_id: int, *, key: str, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Archive a household that moved away, with its people; their visits stop."""
+    """Archive a household that moved away, with its people; their visits stop (answering
+    its address is audited for each of its people)."""
     now = now or utcnow()
     row = _household(conn, household_id)
     require_role(
@@ -245,6 +260,7 @@ def archive_household(
     )
     for person in people:
         _archive_resident(conn, person, now)
+    _disclose_household(conn, actor, household_id, "archived", key)
     return household_view(conn, _household(conn, household_id))
 
 
@@ -294,8 +310,9 @@ def _write_flags(
 
 def create_resident(
     conn: Connection, actor: Actor, person: ResidentIn, *, now: datetime | None = None
-) -> dict[str, Any]:
-    """A new resident of an existing household."""
+) -> int:
+    """A new resident of an existing household; their id (no personal data is answered, so
+    nothing is disclosed: the import uses this)."""
     now = now or utcnow()
     if person.household_id is None:
         raise InvalidInput("household_id is required", field="household_id")
@@ -328,7 +345,23 @@ def create_resident(
     ).scalar_one()
     _write_flags(conn, resident_id, home["province_code"], person.flags or {}, actor.user_id, now)
     refresh_due(conn, resident_id, now)
-    return resident_view(conn, _resident(conn, resident_id))
+    return int(resident_id)
+
+
+def register_resident(
+    conn: Connection, actor: Actor, person: ResidentIn, *, key: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """A new resident, answered with their record (audited like any disclosure)."""
+    resident_id = create_resident(conn, actor, person, now=now)
+    return _disclosed_view(conn, actor, resident_id, "created", key)
+
+
+def _disclosed_view(
+    conn: Connection, actor: Actor, resident_id: int, action: str, key: str
+) -> dict[str, Any]:
+    """A resident's record after a write by registry staff, with its audit entry."""
+    disclosed = disclose(conn, actor, Purpose.REGISTRY, action, RESIDENT, [resident_id], key=key)
+    return resident_view(conn, _resident(conn, resident_id), disclosed)
 
 
 def _resident(conn: Connection, resident_id: int) -> RowMapping:
@@ -344,9 +377,11 @@ def update_resident(
     resident_id: int,
     change: ResidentIn,
     *,
+    key: str,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Edit a resident, set or clear flags, or move them to another household."""
+    """Edit a resident, set or clear flags, or move them to another household; the record
+    answered is audited."""
     now = now or utcnow()
     row = _resident(conn, resident_id)
     missing = f"no resident {resident_id}"
@@ -377,7 +412,7 @@ def update_resident(
     if change.flags:
         _write_flags(conn, resident_id, row["province_code"], change.flags, actor.user_id, now)
     refresh_due(conn, resident_id, now)
-    return resident_view(conn, _resident(conn, resident_id))
+    return _disclosed_view(conn, actor, resident_id, "updated", key)
 
 
 def _archive_resident(conn: Connection, resident_id: int, now: datetime) -> None:
@@ -390,17 +425,17 @@ def _archive_resident(conn: Connection, resident_id: int, now: datetime) -> None
 
 
 def archive_resident(
-    conn: Connection, actor: Actor, resident_id: int, *, now: datetime | None = None
+    conn: Connection, actor: Actor, resident_id: int, *, key: str, now: datetime | None = None
 ) -> dict[str, Any]:
     """Archive a resident (moved away or died); their visits stop, the record is kept until
-    retention anonymises it."""
+    retention anonymises it. The record answered is audited."""
     now = now or utcnow()
     row = _resident(conn, resident_id)
     require_role(
         actor, row["grid_code"], REGISTRY_EDITORS, "edit the registry", f"no resident {resident_id}"
     )
     _archive_resident(conn, resident_id, now)
-    return resident_view(conn, _resident(conn, resident_id))
+    return _disclosed_view(conn, actor, resident_id, "archived", key)
 
 
 def _flags_of(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -424,10 +459,15 @@ def _flags_of(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
     return result
 
 
-def resident_views(conn: Connection, rows: Iterable[RowMapping]) -> list[dict[str, Any]]:
-    """Residents with their household address, flags and next due visit."""
+def resident_views(
+    conn: Connection, rows: Iterable[RowMapping], disclosed: Disclosed
+) -> list[dict[str, Any]]:
+    """Residents with their household address, flags and next due visit: personal data, so
+    only under a disclosure that audited each of them (`services.disclosure`)."""
     rows = list(rows)
     ids = [r["id"] for r in rows]
+    for resident_id in ids:
+        disclosed.require(RESIDENT, resident_id)
     flags = _flags_of(conn, ids)
     homes = {
         h.id: h
@@ -474,9 +514,9 @@ def resident_views(conn: Connection, rows: Iterable[RowMapping]) -> list[dict[st
     return views
 
 
-def resident_view(conn: Connection, row: RowMapping) -> dict[str, Any]:
+def resident_view(conn: Connection, row: RowMapping, disclosed: Disclosed) -> dict[str, Any]:
     """One resident (see `resident_views`)."""
-    return resident_views(conn, [row])[0]
+    return resident_views(conn, [row], disclosed)[0]
 
 
 def get_resident(
@@ -491,8 +531,8 @@ def get_resident(
         "read residents' records",
         f"no resident {resident_id}",
     )
-    record_reads(conn, Reader.of(actor), purpose.value, "read", "resident", [resident_id], key=key)
-    return resident_view(conn, row)
+    disclosed = disclose(conn, actor, purpose, "read", RESIDENT, [resident_id], key=key)
+    return resident_view(conn, row, disclosed)
 
 
 def get_household(
@@ -516,17 +556,9 @@ def get_household(
         .mappings()
         .all()
     )
-    record_reads(
-        conn,
-        Reader.of(actor),
-        purpose.value,
-        "read",
-        "resident",
-        [p["id"] for p in people],
-        key=key,
-    )
+    disclosed = disclose(conn, actor, purpose, "read", RESIDENT, [p["id"] for p in people], key=key)
     view = household_view(conn, row)
-    view["residents"] = resident_views(conn, people)
+    view["residents"] = resident_views(conn, people, disclosed)
     return view
 
 
@@ -583,10 +615,8 @@ def list_residents(
         .mappings()
         .all()
     )
-    record_reads(
-        conn, Reader.of(actor), purpose.value, "list", "resident", [r["id"] for r in rows], key=key
-    )
-    return Page(resident_views(conn, rows), paging.page, paging.page_size, total)
+    disclosed = disclose(conn, actor, purpose, "list", RESIDENT, [r["id"] for r in rows], key=key)
+    return Page(resident_views(conn, rows, disclosed), paging.page, paging.page_size, total)
 
 
 EXPORT_COLUMNS = (
@@ -626,17 +656,9 @@ def export_residents(
         .mappings()
         .all()
     )
-    record_reads(
-        conn,
-        Reader.of(actor),
-        purpose.value,
-        "export",
-        "resident",
-        [r["id"] for r in rows],
-        key=key,
-    )
+    disclosed = disclose(conn, actor, purpose, "export", RESIDENT, [r["id"] for r in rows], key=key)
     out = []
-    for view in resident_views(conn, rows):
+    for view in resident_views(conn, rows, disclosed):
         view["flags"] = ";".join(sorted(view["flags"]))
         out.append({c: view[c] for c in EXPORT_COLUMNS})
     return out

@@ -15,6 +15,7 @@ from gridwork.domain.people import clean_phone
 from gridwork.services.audit import reads_of
 from gridwork.services.case_views import resident_view as case_resident_view
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import RESIDENT, own_data
 from gridwork.services.otp import CodeSender
 from gridwork.services.registry import resident_views
 from gridwork.services.users import keyed_hash
@@ -140,7 +141,8 @@ def _my_rows(conn: Connection, phone: str) -> list[Any]:
 
 def my_records(conn: Connection, phone: str) -> list[dict[str, Any]]:
     """Every record that carries this phone (a shared family phone shows each person)."""
-    return resident_views(conn, _my_rows(conn, phone))
+    rows = _my_rows(conn, phone)
+    return resident_views(conn, rows, own_data(RESIDENT, [r["id"] for r in rows]))
 
 
 def my_cases(conn: Connection, phone: str) -> list[dict[str, Any]]:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, desc, select
 
 from gridwork.domain.access import Actor
 from gridwork.domain.people import Purpose
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import RESIDENT, disclose
 from gridwork.store.people_tables import households, residents, visits
 
 LOG_DAYS = 14
@@ -48,8 +48,5 @@ def my_recent_visits(
         .all()
     )
     people = sorted({r["resident_id"] for r in rows})
-    if people:
-        record_reads(
-            conn, Reader.of(actor), Purpose.VISIT.value, "list", "resident", people, key=key
-        )
+    disclose(conn, actor, Purpose.VISIT, "list", RESIDENT, people, key=key)
     return [dict(r) for r in rows]

@@ -18,8 +18,8 @@ from gridwork.domain.publication import Publicity
 from gridwork.domain.visits import BAND_ORDER, COMPLETES_DUE, Band, Outcome, band_of
 from gridwork.geo.projection import LocalMetric
 from gridwork.geo.route import path_length, walking_order
-from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import RESIDENT, disclose
 from gridwork.services.intake import Report, submit_report_once
 from gridwork.services.registry import require_role, resident_views
 from gridwork.services.visit_dues import complete_due, refresh_due
@@ -83,16 +83,10 @@ def due_visits(
         .mappings()
         .all()
     )
-    record_reads(
-        conn,
-        Reader.of(actor),
-        Purpose.VISIT.value,
-        "list",
-        "resident",
-        [r["id"] for r in rows],
-        key=key,
+    disclosed = disclose(
+        conn, actor, Purpose.VISIT, "list", RESIDENT, [r["id"] for r in rows], key=key
     )
-    views = {v["id"]: v for v in resident_views(conn, rows)}
+    views = {v["id"]: v for v in resident_views(conn, rows, disclosed)}
     ordered, metres = _walking_plan(rows, now)
     items = []
     for position, (row, band) in enumerate(ordered, start=1):

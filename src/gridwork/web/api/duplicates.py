@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gridwork.services import duplicates
-from gridwork.web.deps import ActorDep, DbDep, ZoneDep
+from gridwork.web.deps import ActorDep, DbDep, SettingsDep, ZoneDep
 from gridwork.web.people_schemas import Strict
 from gridwork.web.render import to_json
 
@@ -45,7 +45,11 @@ def of_case(db: DbDep, zone: ZoneDep, actor: ActorDep, case_ref: str) -> Any:
 
 
 @router.post("/{case_ref}/merge")
-def merge(db: DbDep, zone: ZoneDep, actor: ActorDep, case_ref: str, body: MergeIn) -> Any:
-    """Merge this duplicate into `into` (the desk); answers the surviving case."""
+def merge(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: ActorDep, case_ref: str, body: MergeIn
+) -> Any:
+    """Merge this duplicate into `into` (the desk); answers the surviving case (audited)."""
+    into = str(body.into)[:20]
     with db.transaction(write=True) as conn:
-        return to_json(duplicates.merge_case(conn, actor, case_ref, str(body.into)[:20]), zone)
+        view = duplicates.merge_case(conn, actor, case_ref, into, key=settings.secret_key)
+    return to_json(view, zone)

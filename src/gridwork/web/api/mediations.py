@@ -16,12 +16,21 @@ router = APIRouter(prefix="/api/v1", tags=["mediation"])
 
 
 @router.post("/mediations", status_code=201)
-def open_mediation(db: DbDep, zone: ZoneDep, actor: ActorDep, body: MediationIn) -> Any:
-    """Open a mediation (the community's legal staff)."""
+def open_mediation(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: ActorDep, body: MediationIn
+) -> Any:
+    """Open a mediation (the community's legal staff); the answer is audited."""
     parties = [p.model_dump() for p in body.parties]
     with db.transaction(write=True) as conn:
         made = mediations.open_mediation(
-            conn, actor, body.community_code, body.kind, body.summary, parties, body.mediator
+            conn,
+            actor,
+            body.community_code,
+            body.kind,
+            body.summary,
+            parties,
+            body.mediator,
+            key=settings.secret_key,
         )
     return to_json(made, zone)
 

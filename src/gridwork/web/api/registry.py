@@ -68,25 +68,38 @@ def show_household(
 
 @router.patch("/households/{household_id}")
 def edit_household(
-    db: DbDep, zone: ZoneDep, actor: ActorDep, household_id: str, body: HouseholdPatch
+    db: DbDep,
+    settings: SettingsDep,
+    zone: ZoneDep,
+    actor: ActorDep,
+    household_id: str,
+    body: HouseholdPatch,
 ) -> Any:
     """Change the address or building, or move the household to another grid."""
     change = registry.HouseholdChange(body.grid_code, body.address, body.building_code)
     with db.transaction(write=True) as conn:
-        view = registry.update_household(conn, actor, _id(household_id, "household"), change)
+        view = registry.update_household(
+            conn, actor, _id(household_id, "household"), change, key=settings.secret_key
+        )
     return to_json(view, zone)
 
 
 @router.post("/households/{household_id}/archive")
-def archive_household(db: DbDep, zone: ZoneDep, actor: ActorDep, household_id: str) -> Any:
+def archive_household(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: ActorDep, household_id: str
+) -> Any:
     """Archive a household that moved away, with its residents."""
     with db.transaction(write=True) as conn:
-        view = registry.archive_household(conn, actor, _id(household_id, "household"))
+        view = registry.archive_household(
+            conn, actor, _id(household_id, "household"), key=settings.secret_key
+        )
     return to_json(view, zone)
 
 
 @router.post("/residents", status_code=201)
-def create_resident(db: DbDep, zone: ZoneDep, actor: ActorDep, body: ResidentIn) -> JSONResponse:
+def create_resident(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: ActorDep, body: ResidentIn
+) -> JSONResponse:
     """A new resident of a household (community staff)."""
     person = registry.ResidentIn(
         household_id=body.household_id,
@@ -97,7 +110,7 @@ def create_resident(db: DbDep, zone: ZoneDep, actor: ActorDep, body: ResidentIn)
         flags=parse_flags(flags_payload(body.flags)),
     )
     with db.transaction(write=True) as conn:
-        view = registry.create_resident(conn, actor, person)
+        view = registry.register_resident(conn, actor, person, key=settings.secret_key)
     return JSONResponse(to_json(view, zone), status_code=201)
 
 
@@ -175,9 +188,15 @@ def show_resident(
 
 @router.patch("/residents/{resident_id}")
 def edit_resident(
-    db: DbDep, zone: ZoneDep, actor: ActorDep, resident_id: str, body: ResidentPatch
+    db: DbDep,
+    settings: SettingsDep,
+    zone: ZoneDep,
+    actor: ActorDep,
+    resident_id: str,
+    body: ResidentPatch,
 ) -> Any:
-    """Edit a resident, set or clear flags, or move them to another household."""
+    """Edit a resident, set or clear flags, or move them to another household (the record
+    answered is audited)."""
     sent = body.model_fields_set
     change = registry.ResidentIn(
         household_id=body.household_id,
@@ -190,15 +209,22 @@ def edit_resident(
         clear_sex="sex" in sent and body.sex is None,
     )
     with db.transaction(write=True) as conn:
-        view = registry.update_resident(conn, actor, _id(resident_id, "resident"), change)
+        view = registry.update_resident(
+            conn, actor, _id(resident_id, "resident"), change, key=settings.secret_key
+        )
     return to_json(view, zone)
 
 
 @router.post("/residents/{resident_id}/archive")
-def archive_resident(db: DbDep, zone: ZoneDep, actor: ActorDep, resident_id: str) -> Any:
-    """Archive a resident who moved away or died; their visits stop."""
+def archive_resident(
+    db: DbDep, settings: SettingsDep, zone: ZoneDep, actor: ActorDep, resident_id: str
+) -> Any:
+    """Archive a resident who moved away or died; their visits stop (the record answered is
+    audited)."""
     with db.transaction(write=True) as conn:
-        view = registry.archive_resident(conn, actor, _id(resident_id, "resident"))
+        view = registry.archive_resident(
+            conn, actor, _id(resident_id, "resident"), key=settings.secret_key
+        )
     return to_json(view, zone)
 
 

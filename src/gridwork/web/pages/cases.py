@@ -254,6 +254,7 @@ def merge(
     request: Request,
     actor: MaybeActorDep,
     db: DbDep,
+    settings: SettingsDep,
     case_ref: str,
     into: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
@@ -261,7 +262,7 @@ def merge(
     if actor is None:
         return to_signin(request)
     with db.transaction(write=True) as conn:
-        survivor = merge_case(conn, actor, case_ref, into)
+        survivor = merge_case(conn, actor, case_ref, into, key=settings.secret_key)
     return RedirectResponse(f"/cases/{survivor['id']}?done=merge", status_code=303)
 
 

@@ -217,8 +217,8 @@ def end(request: Request, actor: MaybeActorDep, db: DbDep, ref: str) -> Response
 def _tasks_page(
     request: Request, pages: PagesDep, actor: Any, db: Any, ref: str, **extra: Any
 ) -> Response:
-    with db.transaction() as conn:
-        mine = emergencies.my_tasks(conn, actor, ref)
+    with db.transaction(write=True) as conn:  # the listing is audited
+        mine = emergencies.my_tasks(conn, actor, ref, key=request.app.state.settings.secret_key)
     return pages.render(
         request,
         "emergency_tasks.html",

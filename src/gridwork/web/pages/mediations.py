@@ -51,6 +51,7 @@ def open_one(
     pages: PagesDep,
     actor: MaybeActorDep,
     db: DbDep,
+    settings: SettingsDep,
     community_code: Annotated[str, Form(max_length=15)] = "",
     kind: Annotated[str, Form(max_length=16)] = "",
     summary: Long = "",
@@ -79,7 +80,9 @@ def open_one(
     ]
     try:
         with db.transaction(write=True) as conn:
-            made = mediations.open_mediation(conn, actor, community_code, kind, summary, parties)
+            made = mediations.open_mediation(
+                conn, actor, community_code, kind, summary, parties, key=settings.secret_key
+            )
     except GridworkError as error:
         form = {"community_code": community_code, "kind": kind, "summary": summary}
         form |= {"applicant": applicant, "respondent": respondent}
