@@ -6,7 +6,7 @@
   window.gridworkMaps = {};
 
   // A label for Leaflet: a DOM node holding the text, so a name is never parsed as HTML
-  // (Leaflet sets innerHTML when handed a string).
+  // (Leaflet parses a string it is handed as HTML).
   function label(text) {
     var span = document.createElement("span");
     span.textContent = text;
