@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -99,6 +100,12 @@ class Settings(BaseSettings):
     tile_attribution: str = Field(
         default="", description="The attribution the tile provider requires under its maps."
     )
+    public_url: str = Field(
+        default="",
+        description="The address residents and integrators reach this site at "
+        "(`https://grid.example.gov.cn`), used for every absolute URL the app builds; empty: "
+        "the request's own address in `dev`, `http://localhost:8000` otherwise.",
+    )
     assets_dir: str = Field(
         default="node_modules",
         description="Folder of the npm packages the pages serve (htmx, Leaflet, ECharts), "
@@ -115,6 +122,16 @@ class Settings(BaseSettings):
     def _known_language(cls, value: str) -> str:
         if value not in {"zh-CN", "en"}:
             raise ValueError("default_language must be zh-CN or en")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+                raise ValueError("public_url must look like https://grid.example.gov.cn")
         return value
 
     @field_validator("timezone")

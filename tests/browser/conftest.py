@@ -28,14 +28,21 @@ FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo world (a small synthetic district) on SQLite, served; its base URL."""
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The demo world (a small synthetic district) on SQLite, served: (database URL, base
+    URL). Tests that change its data directly put it back."""
     folder = tmp_path_factory.mktemp("browser")
     with throwaway_database("sqlite", folder) as url:
         made = run_cli(url, "demo", "--residents", "30000")
         assert made.returncode == 0, made.stderr
         with running_server(url, folder / "server.log") as base:
-            yield base
+            yield url, base
+
+
+@pytest.fixture(scope="session")
+def served(demo_world: tuple[str, str]) -> str:
+    """The served demo world's base URL."""
+    return demo_world[1]
 
 
 @pytest.fixture(scope="session")

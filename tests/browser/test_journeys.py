@@ -205,7 +205,7 @@ def test_a_case_from_report_to_rating(
     assert received_at(admin_page, GRID1) == before + 1
     admin_page.goto("/dashboard/520115007005?days=7")
     admin_page.wait_for_selector("#unit-map[data-ready]")
-    admin_page.wait_for_selector("#trend-chart svg")
+    admin_page.wait_for_selector("#trend-chart canvas")
     check_accessible(admin_page)
     admin_page.screenshot(path=shots / "09-dashboard-community.png", full_page=True)
     admin_page.locator("table.data").first.get_by_role(

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from gridwork.domain.errors import InvalidInput
+from gridwork.domain.names import plain_name
 
 
 class Flag(StrEnum):
@@ -74,11 +75,11 @@ def parse_purpose(value: str | None) -> Purpose:
 
 
 def clean_name(value: str) -> str:
-    """A person's name as given, trimmed; 1–100 characters."""
+    """A person's name as given, trimmed; 1–100 characters of plain text."""
     name = " ".join(value.split())
     if not 1 <= len(name) <= 100:
         raise InvalidInput("name must be 1–100 characters", field="name")
-    return name
+    return plain_name(name)
 
 
 def clean_phone(value: str | None) -> str | None:

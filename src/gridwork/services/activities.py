@@ -26,6 +26,7 @@ from gridwork.domain.areas import Level
 from gridwork.domain.community import COMMUNITY_KEEPERS
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
+from gridwork.domain.names import plain_name
 from gridwork.domain.notifications import Kind, resident_recipient
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row, resident_of
@@ -66,6 +67,7 @@ def create_activity(conn: Connection, actor: Actor, values: dict[str, Any]) -> d
     title = str(values.get("title") or "").strip()
     if not 1 <= len(title) <= 100:
         raise InvalidInput("an activity needs a title of 1–100 characters", field="title")
+    plain_name(title, field="title")
     starts: datetime = values["starts_at"]
     if starts.tzinfo is None:
         raise InvalidInput("give starts_at with its time zone", field="starts_at")

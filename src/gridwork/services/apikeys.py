@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select, update
 
 from gridwork.domain.access import ROOT
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.names import plain_name
 from gridwork.services.areas import unit_exists
 from gridwork.services.clock import utcnow
 from gridwork.services.users import keyed_hash
@@ -36,6 +37,7 @@ def create_api_key(conn: Connection, name: str, area_code: str, *, secret_key: s
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidInput("the integrator needs a name (at most 100 characters)", field="name")
+    plain_name(name)
     area = ROOT if area_code in ("", "all") else area_code
     if area != ROOT and not unit_exists(conn, area):
         raise InvalidInput(f"no area {area_code}", field="area")

@@ -20,6 +20,7 @@ from gridwork.domain.community import (
 )
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.names import plain_name
 from gridwork.domain.publication import mask_text
 from gridwork.services.clock import utcnow
 from gridwork.services.intake import Report, submit_report_once
@@ -59,6 +60,9 @@ def _checked_facility(values: dict[str, Any]) -> dict[str, Any]:
         clean[key] = value
     if "name" in clean and not clean["name"]:
         raise InvalidInput("a facility needs a name", field="name")
+    for key in ("name", "run_by"):
+        if isinstance(clean.get(key), str):
+            plain_name(clean[key], field=key)
     lat, lng = clean.get("lat"), clean.get("lng")
     if (lat is None) != (lng is None):
         raise InvalidInput("give both lat and lng, or neither", field="lat")

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from gridwork.domain.access import Actor, may_edit_grids
 from gridwork.domain.areas import Kind, Level, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.names import plain_name
 from gridwork.services.area_counts import add_to_counts
 from gridwork.services.areas import get_area_for
 from gridwork.services.clock import utcnow
@@ -39,6 +40,7 @@ def create_grid(conn: Connection, actor: Actor, community_code: str, name: str) 
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise InvalidInput("name is required (at most 100 characters)", field="name")
+    plain_name(name)
     siblings = select(areas.c.code, areas.c.name).where(
         in_subtree(areas.c.code, community_code), areas.c.level == Level.GRID.value
     )

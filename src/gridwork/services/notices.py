@@ -12,6 +12,7 @@ from gridwork.domain.areas import Level
 from gridwork.domain.community import COMMUNITY_KEEPERS
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.names import plain_name
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row
 from gridwork.services.registry import require_role
@@ -34,6 +35,7 @@ def publish(
     title, body = title.strip(), body.strip()
     if not 1 <= len(title) <= 100:
         raise InvalidInput("a notice needs a title of 1–100 characters", field="title")
+    plain_name(title, field="title")
     if not 1 <= len(body) <= 4000:
         raise InvalidInput("write the notice (up to 4,000 characters)", field="body")
     notice_id = conn.execute(

@@ -12,6 +12,7 @@ from gridwork.domain.access import Actor
 from gridwork.domain.areas import Level
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.names import plain_name
 from gridwork.domain.supplies import MAX_QUANTITY, SUPPLY_KEEPERS, Movement, SupplyKind, is_short
 from gridwork.services.areas import unit_in_scope
 from gridwork.services.clock import utcnow
@@ -66,6 +67,7 @@ def create_depot(
     clean = name.strip()
     if not 1 <= len(clean) <= 100:
         raise InvalidInput("name must be 1–100 characters", field="name")
+    plain_name(clean)
     depot_id = conn.execute(
         depots.insert()
         .values(

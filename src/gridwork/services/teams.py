@@ -15,6 +15,7 @@ from gridwork.domain.access import REGISTRY_EDITORS, REGISTRY_READERS, Actor
 from gridwork.domain.areas import Level
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
 from gridwork.domain.ids import parse_id
+from gridwork.domain.names import plain_name
 from gridwork.domain.teams import MAX_HOURS_PER_ENTRY, MAX_SHIFT_CHARS, TeamKind
 from gridwork.services.clock import utcnow
 from gridwork.services.community import community_row
@@ -45,6 +46,7 @@ def create_team(
     words = name.strip()
     if not 1 <= len(words) <= 100:
         raise InvalidInput("a team needs a name of 1–100 characters", field="name")
+    plain_name(words)
     team_id = conn.execute(
         insert(teams)
         .values(community_code=community_code, kind=parsed.value, name=words, created_at=utcnow())

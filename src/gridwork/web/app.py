@@ -48,6 +48,7 @@ from gridwork.web.api import (
 from gridwork.web.database import Database
 from gridwork.web.errors import install_error_handlers
 from gridwork.web.guard import SignInGuard
+from gridwork.web.headers import SecurityHeaders
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
 from gridwork.web.pages import activities as activity_pages
@@ -153,6 +154,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.photos = Photos(Path(settings.media_dir), max_pixels=settings.max_image_pixels)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Added last, so outermost: refusals from the middleware inside carry the headers too.
+    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)
     for module in (
         auth,
         categories,

@@ -7,7 +7,6 @@ of handing each to the thread pool (a thread hop costs more than they do).
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
@@ -15,13 +14,14 @@ from starlette.concurrency import run_in_threadpool
 
 from gridwork.config import Settings
 from gridwork.domain.access import Actor
-from gridwork.domain.errors import NotAuthenticated, PermissionDenied
+from gridwork.domain.errors import NotAuthenticated
 from gridwork.services.locate import Locator
 from gridwork.services.paging import PageRequest
 from gridwork.services.resident_auth import phone_from_token
 from gridwork.services.users import actor_from_token
 from gridwork.web.database import Database
 from gridwork.web.guard import SignInGuard
+from gridwork.web.origin import refuse_cross_site
 
 
 async def get_settings(request: Request) -> Settings:
@@ -59,7 +59,6 @@ def _bearer(request: Request) -> str | None:
 
 
 SESSION_COOKIE = "gridwork_session"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _session(request: Request) -> str | None:
@@ -67,12 +66,7 @@ def _session(request: Request) -> str | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    if request.method not in SAFE_METHODS:
-        # The cookie is SameSite=Strict; checking Origin as well stops any other site from
-        # writing with a signed-in user's session.
-        origin = request.headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-            raise PermissionDenied("cross-site request refused")
+    refuse_cross_site(request)
     return token
 
 

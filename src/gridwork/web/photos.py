@@ -31,8 +31,10 @@ async def photo_from(request: Request, upload: UploadFile | None) -> Photo | Non
 
 def photo_url(request: Request, photo: Photo, *, absolute: bool = False) -> str:
     """Where the photo will be served (a path, or a full URL for other systems)."""
-    url = request.url_for("get_media", name=photo.name)
-    return str(url) if absolute else str(url.path)
+    path = request.app.url_path_for("get_media", name=photo.name)
+    # Absolute URLs are built from the configured site address, never the Host header (a
+    # forged Host would otherwise be stored in the case and shown to staff).
+    return site_url(request) + path if absolute else str(path)
 
 
 async def storing(photo: Photo | None, write: Awaitable[T]) -> T:

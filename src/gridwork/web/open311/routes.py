@@ -40,6 +40,7 @@ from gridwork.services.open311 import (
     service_list,
 )
 from gridwork.web.open311.formats import FORMATS, error, render
+from gridwork.web.origin import site_url
 from gridwork.web.photos import photo_url, photos_of, storing
 
 router = APIRouter(prefix="/open311/v2", include_in_schema=False)
@@ -95,7 +96,7 @@ def _blank_is_none(value: str | None) -> str | None:
 @router.get("/discovery.{fmt}")
 async def get_discovery(request: Request, fmt: str) -> Response:
     """Service discovery."""
-    base = str(request.url_for("get_discovery", fmt="json")).rsplit("/", 1)[0]
+    base = site_url(request) + router.prefix
     return await _answer(request, fmt, "discovery", lambda: discovery(base))
 
 

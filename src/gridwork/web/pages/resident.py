@@ -17,6 +17,7 @@ from gridwork.services.intake import Report, questions_for, submit_report
 from gridwork.services.outlines import grid_outlines_near, map_centre
 from gridwork.web.cookies import set_private_cookie
 from gridwork.web.deps import DbDep, LocatorDep, MaybeActorDep, SettingsDep
+from gridwork.web.origin import refuse_cross_site
 from gridwork.web.pages.common import PagesDep
 from gridwork.web.photos import photo_from, photo_url, storing
 
@@ -239,7 +240,11 @@ def track_lookup(
 
 
 def _secret_for(request: Request, reference: str) -> str:
-    return request.cookies.get(CASE_COOKIE + reference, "")
+    """The case's follow-up code from this browser's cookie (a cross-site write refused)."""
+    secret = request.cookies.get(CASE_COOKIE + reference, "")
+    if secret:
+        refuse_cross_site(request)
+    return secret
 
 
 @router.get("/track/{reference}")

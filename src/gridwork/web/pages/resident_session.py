@@ -18,6 +18,7 @@ from gridwork.web.cookies import set_private_cookie
 from gridwork.web.database import Database
 from gridwork.web.deps import client_ip
 from gridwork.web.guard import SignInGuard
+from gridwork.web.origin import refuse_cross_site
 
 TOKEN_COOKIE = "gridwork_resident"
 
@@ -66,6 +67,7 @@ def resident_phone(request: Request, db: Database, settings: Settings) -> str | 
     token = request.cookies.get(TOKEN_COOKIE)
     if not token:
         return None
+    refuse_cross_site(request)
     try:
         with db.transaction() as conn:
             return resident_auth.phone_from_token(conn, token, secret_key=settings.secret_key)

@@ -8,4 +8,9 @@
       setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
     }
   });
+  // Print buttons (no inline handlers: the pages' Content-Security-Policy forbids them).
+  document.addEventListener("click", function (e) {
+    var target = e.target instanceof Element ? e.target.closest("[data-print]") : null;
+    if (target) { window.print(); }
+  });
 })();

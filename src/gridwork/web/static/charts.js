@@ -6,11 +6,11 @@
   var source = document.getElementById("trend-data");
   if (!el || !source || !window.echarts) return;
   var d = JSON.parse(source.textContent);
-  var chart = echarts.init(el, null, { renderer: "svg" });
+  var chart = echarts.init(el, null, { renderer: "canvas" });
   function pct(v) { return v === null || v === undefined ? null : Math.round(v * 1000) / 10; }
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { top: 0 },
     grid: { left: 40, right: 48, top: 60, bottom: 28 },
     xAxis: { type: "category", data: d.points },

@@ -5,6 +5,14 @@
   // The maps, for tests and for anyone scripting the page.
   window.gridworkMaps = {};
 
+  // A label for Leaflet: a DOM node holding the text, so a name is never parsed as HTML
+  // (Leaflet parses a string it is handed as HTML).
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function baseMap(el, options) {
     var map = L.map(el, Object.assign({ zoomControl: true, attributionControl: !!el.dataset.tiles }, options || {}));
     if (el.dataset.tiles) {
@@ -25,7 +33,7 @@
     var map = baseMap(pick).setView(start, 16);
     window.gridworkMaps.pick = map;
     var outlines = L.geoJSON(null, { style: { color: "#1f6feb", weight: 1.5, fillOpacity: 0.04 },
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name, { sticky: true }); } }).addTo(map);
+      onEachFeature: function (f, layer) { layer.bindTooltip(label(f.properties.name), { sticky: true }); } }).addTo(map);
     var loaded = {};
     function loadOutlines(centre) {
       var key = centre.lat.toFixed(2) + "," + centre.lng.toFixed(2);
@@ -105,7 +113,7 @@
       window.gridworkMaps.visits = vm;
       var path = L.polyline(stops.map(function (s) { return [s[0], s[1]]; }), { color: "#0b5cad", weight: 2, dashArray: "4 4" }).addTo(vm);
       stops.forEach(function (s) {
-        L.marker([s[0], s[1]], { icon: L.divIcon({ className: "stop-icon", html: String(s[2]), iconSize: [24, 24] }) })
+        L.marker([s[0], s[1]], { icon: L.divIcon({ className: "stop-icon", html: label(String(s[2])), iconSize: [24, 24] }) })
           .on("click", function () { var el = document.querySelectorAll(".visit")[s[2] - 1]; if (el) el.scrollIntoView({ behavior: "smooth" }); })
           .addTo(vm);
       });
@@ -129,7 +137,7 @@
       var layer = L.geoJSON(shown, {
         style: function (f) { return { color: "#344054", weight: 1, fillColor: shade(share(f.properties)), fillOpacity: 0.6 }; },
         onEachFeature: function (f, l) {
-          l.bindTooltip(f.properties.name + ": " + f.properties.done + "/" + f.properties.total + " " + emergencyMap.dataset.done, { sticky: true });
+          l.bindTooltip(label(f.properties.name + ": " + f.properties.done + "/" + f.properties.total + " " + emergencyMap.dataset.done), { sticky: true });
           if (!f.properties.is_unit) { l.on("click", function () { window.location.search = "?area=" + f.properties.code; }); }
         }
       }).addTo(em);
@@ -152,7 +160,7 @@
       var layer = L.geoJSON(shown, {
         style: function (f) { return { color: "#344054", weight: 1, fillColor: colour(f.properties.open), fillOpacity: 0.55 }; },
         onEachFeature: function (f, l) {
-          l.bindTooltip(f.properties.name + ": " + f.properties.open + " " + unitMap.dataset.open + ", " + f.properties.overdue + " " + unitMap.dataset.overdue, { sticky: true });
+          l.bindTooltip(label(f.properties.name + ": " + f.properties.open + " " + unitMap.dataset.open + ", " + f.properties.overdue + " " + unitMap.dataset.overdue), { sticky: true });
           if (!f.properties.is_unit) { l.on("click", function () { window.location.href = "/dashboard/" + f.properties.code + window.location.search; }); }
         }
       }).addTo(um);
