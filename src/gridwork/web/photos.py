@@ -9,6 +9,7 @@ from typing import TypeVar
 from fastapi import Request, UploadFile
 
 from gridwork.services.media import MAX_BYTES, Photo, Photos
+from gridwork.web.origin import site_url
 
 T = TypeVar("T")
 
