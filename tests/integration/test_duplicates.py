@@ -26,7 +26,7 @@ def test_nearby_reports_are_suggested_without_their_words(
     load_world(conn)
     first = report_case(client, area_code=GRID1, description="井盖丢了，很危险", **HERE)
     report_case(client, area_code=GRID1, category="noise", description="夜间施工", **HERE)
-    far = {"lat": HERE["lat"] + 80 * METRE, "lng": HERE["lng"]}
+    far = {"lat": HERE["lat"] + 95 * METRE, "lng": HERE["lng"]}  # 65 m from `near`
     report_case(client, area_code=GRID1, description="别处的坑", **far)
     near = {"lat": HERE["lat"] + 30 * METRE, "lng": HERE["lng"]}
     found = client.get("/api/v1/cases/nearby", params={"category": "road", **near})

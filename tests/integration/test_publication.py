@@ -170,7 +170,9 @@ def test_a_residents_rating_comment_never_reaches_the_feed(
     )
     assert rated.status_code == 200, rated.text
     text = client.get(f"{BASE}/requests/{case_id}.json").text
-    assert "张三" not in text and "13900001111" not in text and "已修复" not in text
+    assert "张三" not in text and "13900001111" not in text and "修得不好" not in text
+    # what was done is addressed to the reporter (and the public) unless staff say otherwise
+    assert client.get(f"{BASE}/requests/{case_id}.json").json()[0]["status_notes"] == "已修复"
 
 
 def test_private_reports_and_sensitive_kinds_stay_off_the_feed(
@@ -258,6 +260,19 @@ def test_masking_covers_phones_ids_and_mail_in_any_spacing() -> None:
     assert mask_text("写信到 a.b+c@mail.example.cn 吧") == "写信到 *** 吧"
     assert mask_text("3号楼2单元") == "3号楼2单元"  # short numbers stay
     assert mask_text(None) is None
+    for dodge in (
+        "138  0013  8000",
+        "138/0013/8000",
+        "138 - 0013 - 8000",
+        "138—0013—8000",
+        "１３８−００１３−８０００",
+        "13800\u200b138000",
+        "一三八零零一三八零零零",
+        "zhang＠example.com",
+        "foo@localhost",
+        "110101 19900307 123X",
+    ):
+        assert mask_text(f"找我 {dodge} 谢谢") == "找我 *** 谢谢", dodge
 
 
 def test_proposals_on_the_public_tally_are_masked(conn: Connection, client: TestClient) -> None:
@@ -278,3 +293,62 @@ def test_proposals_on_the_public_tally_are_masked(conn: Connection, client: Test
     assert tally.status_code == 200
     assert "13800001111" not in tally.text and "wang@example.com" not in tally.text
     assert tally.json()["items"][0]["title"] == "增加座椅 ***"
+
+
+def test_the_reporter_reads_outward_notes_and_their_own_words_only(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
+    made = report(client)
+    act(client, made["id"], "accept", staff, note="内部：这人经常投诉")
+    act(client, made["id"], "escalate", staff, note="已由市政处理", public_note=True)
+    own = client.get(
+        f"/api/v1/cases/{made['reference']}", headers={"X-Case-Secret": made["secret"]}
+    ).json()
+    notes = [e["note"] for e in own["timeline"]]
+    assert "内部：这人经常投诉" not in notes and "已由市政处理" in notes
+    client.cookies.set(f"gridwork_case_{made['reference']}", made["secret"])
+    page = client.get(f"/track/{made['reference']}")
+    assert page.status_code == 200 and "已由市政处理" in page.text
+    assert "这人经常投诉" not in page.text
+
+
+def test_a_merged_duplicates_reporter_follows_the_survivor_as_the_public_would(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
+    survivor = report(client, private=True, description="我家楼下噪音")
+    act(client, survivor["id"], "accept", staff, note="内部：楼下住户有前科")
+    duplicate = report(client, description="路面塌陷（同一处）")
+    merged = client.post(
+        f"/api/v1/cases/{duplicate['id']}/merge", json={"into": survivor["id"]}, headers=staff
+    )
+    assert merged.status_code == 200, merged.text
+    seen = client.get(
+        f"/api/v1/cases/{duplicate['reference']}", headers={"X-Case-Secret": duplicate["secret"]}
+    )
+    assert seen.status_code == 200
+    assert seen.json()["merged_into"]["reference"] == survivor["reference"]
+    assert "楼下住户有前科" not in seen.text and "我家楼下噪音" not in seen.text
+
+
+def test_public_locations_cannot_be_narrowed_past_their_rounding(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    exact = {"lat": SOUTH + 0.0051137, "lng": WEST + 0.0050163}
+    made = report(client, **exact)
+    shown = client.get(f"{BASE}/requests/{made['id']}.json").json()[0]
+    assert (shown["lat"], shown["long"]) == (round(exact["lat"], 4), round(exact["lng"], 4))
+    for south in (exact["lat"] - 1e-7, exact["lat"] + 1e-7):  # edges either side of the pin
+        box = {"lat_sw": south, "long_sw": WEST, "lat_ne": SOUTH + 0.02, "long_ne": WEST + 0.02}
+        found = client.get(f"{BASE}/requests.json", params=box).json()
+        assert str(made["id"]) in {r["service_request_id"] for r in found}
+    distances = set()
+    for step in range(8):  # a walk past the pin sees only distances to the rounded point
+        probe = {"category": "road", "lat": exact["lat"] + step * 1e-5, "lng": exact["lng"]}
+        items = client.get("/api/v1/cases/nearby", params=probe).json()["items"]
+        distances |= {i["distance_m"] for i in items}
+    assert distances and all(d % 10 == 0 for d in distances)

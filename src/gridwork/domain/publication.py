@@ -10,6 +10,7 @@ whoever typed them, and the location never names a household.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from enum import StrEnum
@@ -37,12 +38,19 @@ PUBLICITY_EDITORS = frozenset(
 )
 
 MASK = "***"
+# Digits as people type them: any Unicode decimal digit (full-width included) or a Chinese
+# numeral; separators as people put between them: spaces, dashes of every width, dots,
+# commas, slashes, underscores, brackets and invisible joiners.
+_DIGIT = r"(?:\d|[〇零一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖两])"
+_SEPARATOR = r"[\s\-‐‑‒–—―−﹣－·•.,，、/／_()（）\u200b-\u200d\u2060\ufeff]"
 # Order matters: e-mail addresses first (they may hold digits), then long digit runs, which
-# cover mainland mobiles (1xx xxxx xxxx), landlines, 15/18-character ID numbers and bank
-# cards alike, with or without spaces and dashes between the digits.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_DIGIT_RUN = re.compile(r"(?<!\d)\+?(?:\d[\s\-.]?){6,}\d(?!\d)")
+# cover mainland mobiles (1xx xxxx xxxx), landlines, 15/18-character ID numbers (with their
+# X) and bank cards alike, however they are spaced.
+_EMAIL = re.compile(r"[\w.+-]+\s*[@＠]\s*[\w-]+(?:\s*[.．。]\s*[\w-]+)*")
+_DIGIT_RUN = re.compile(
+    rf"(?<!{_DIGIT})\+?(?:{_DIGIT}{_SEPARATOR}*){{6,}}{_DIGIT}(?:{_SEPARATOR}*[Xx])?(?![A-Za-z])"
+    rf"|(?<!{_DIGIT})\+?(?:{_DIGIT}{_SEPARATOR}*){{6,}}{_DIGIT}"
+)
 #: Public coordinates keep 4 decimals: about 11 m, enough to find a pothole, too coarse to
 #: pick a door out of a building.
 PUBLIC_DECIMALS = 4
@@ -63,13 +71,31 @@ def mask_text(text: str | None) -> str | None:
     if not text:
         return text
     text = _EMAIL.sub(MASK, text)
-    text = _ID_NUMBER.sub(MASK, text)
     return _DIGIT_RUN.sub(MASK, text)
 
 
 def public_coordinate(value: float | None) -> float | None:
     """A coordinate rounded for the public (see PUBLIC_DECIMALS)."""
     return None if value is None else round(value, PUBLIC_DECIMALS)
+
+
+def public_distance(metres: float) -> int:
+    """A distance told to the public, to the nearest 10 m (as coarse as the coordinates)."""
+    return round(metres / 10.0) * 10
+
+
+def public_box(
+    south: float, west: float, north: float, east: float
+) -> tuple[float, float, float, float]:
+    """A bounding box widened outward to the public coordinates' precision, so that moving
+    its edges by less than that cannot find a case's exact point."""
+    step = 10.0**-PUBLIC_DECIMALS
+    return (
+        math.floor(south / step) * step,
+        math.floor(west / step) * step,
+        math.ceil(north / step) * step,
+        math.ceil(east / step) * step,
+    )
 
 
 def staff_choice(value: str) -> Publicity:

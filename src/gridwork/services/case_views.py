@@ -84,15 +84,17 @@ def staff_view(conn: Connection, row: Mapping[Any, Any], disclosed: Disclosed) -
 def resident_view(
     conn: Connection, row: Mapping[Any, Any], events: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """A case as its reporter sees it: progress and notes, no staff names.
+    """A case as its reporter sees it: progress, the notes staff addressed outward (marked
+    public) and the reporter's own words; no staff names, no internal notes.
 
     `events` are the case's event rows when the caller has them already (a new case).
     """
     view = case_summary(row)
-    view["timeline"] = _timeline(conn, row["id"], with_actors=False, rows=events)
+    view["timeline"] = _timeline(conn, row["id"], with_actors=False, rows=events, own=True)
     survivor = _merged_into(conn, row)
     if survivor is not None:  # the reporter follows the case that carries the work
-        survivor["timeline"] = _timeline(conn, survivor["id"], with_actors=False)
+        # ... as the public would: another resident's words are not theirs to read
+        survivor["timeline"] = _timeline(conn, survivor["id"], with_actors=False, own=False)
     view["merged_into"] = survivor
     return view
 
@@ -115,7 +117,10 @@ def _timeline(
     *,
     with_actors: bool,
     rows: list[dict[str, Any]] | None = None,
+    own: bool = True,
 ) -> list[dict[str, Any]]:
+    """The case's events; for residents (`with_actors` False) a note shows only when staff
+    made it public, or when it is the reporter's own (`own`: their own case)."""
     if rows is None:
         rows = [
             dict(r)
@@ -142,6 +147,22 @@ def _timeline(
         if with_actors:
             entry["actor"] = label
         else:
-            entry["actor"] = label if label in ("resident", "system") else "staff"
+            entry["actor"] = _outward_label(label)
+            shown = bool(r.get("public")) or (own and label == RESIDENT_LABEL)
+            if not shown:
+                entry["note"] = None
+            if not own:
+                entry["rating"] = None
         timeline.append(entry)
     return timeline
+
+
+RESIDENT_LABEL = "resident"
+
+
+def _outward_label(label: str) -> str:
+    """Who acted, as a resident may be told: themselves, the system, an integrator's
+    comment (`partner`), or staff (never their names)."""
+    if label in (RESIDENT_LABEL, "system"):
+        return label
+    return "partner" if label.startswith("open311:") else "staff"

@@ -47,7 +47,9 @@ class ActionRequest:
     assignee: str | None = None
     rating: int | None = None
     media_url: str | None = None  # a photo already stored, e.g. of the repair
-    public_note: bool = False  # staff show the note to the public (masked)
+    # Staff show the note to the reporter (and the public feed, masked); None: the default
+    # of the action (a reason for rejecting, what was done: addressed to the reporter).
+    public_note: bool | None = None
 
 
 def load_case(conn: Connection, case_id: int) -> RowMapping:
@@ -250,6 +252,14 @@ def require_action(actor: Actor, row: RowMapping, action: Action) -> None:
         raise PermissionDenied(f"your role may not {action.value} this case")
 
 
+OUTWARD_BY_DEFAULT = frozenset({Action.REJECT, Action.RESOLVE})
+
+
+def _outward(action: Action, asked: bool | None) -> bool:
+    """Whether a staff note is addressed outward (to the reporter and the public feed)."""
+    return action in OUTWARD_BY_DEFAULT if asked is None else asked
+
+
 def apply_action(
     conn: Connection,
     row: RowMapping,
@@ -334,7 +344,7 @@ def apply_action(
             media_url=request.media_url,
             # Only staff publish a note, and only by saying so; a resident's words (a
             # rating comment, a reason to reopen) are never public.
-            public=bool(request.public_note and note and actor_id is not None),
+            public=bool(note and actor_id is not None and _outward(action, request.public_note)),
         )
     )
     count_event(conn, row, action.value, now, rating=rating)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, RowMapping, select, update
 
 from gridwork.domain.access import Actor, may_take
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound
+from gridwork.domain.publication import PUBLIC_DECIMALS, public_distance
 from gridwork.domain.workflow import OPEN_STATUSES, Action
 from gridwork.services.case_views import staff_view
 from gridwork.services.cases import (
@@ -46,6 +47,14 @@ def _check_point(lat: float, lng: float) -> None:
         raise InvalidInput("lat must lie in -90..90 and lng in -180..180", field="lat")
 
 
+def _exact(value: float) -> float:
+    return value
+
+
+def _rounded(value: float) -> float:
+    return round(value, PUBLIC_DECIMALS)
+
+
 def _near(
     conn: Connection,
     category: str,
@@ -58,7 +67,10 @@ def _near(
     """Open, unmerged cases of `category` within RADIUS_M of the point, nearest first
     (`public`: only those the publication rule publishes)."""
     _check_point(lat, lng)
-    dlat = RADIUS_M / 111_000.0
+    # The public are measured against the rounded points they may see anyway (so neither
+    # the distances nor the edge of the circle give the exact pin away); the box around
+    # them is widened by a rounding step so no such point is missed.
+    dlat = (RADIUS_M + (20.0 if public else 0.0)) / 111_000.0
     dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
     where = [
         cases.c.category_code == category,
@@ -72,7 +84,8 @@ def _near(
     if public:
         where.append(published())
     rows = conn.execute(select(cases).where(*where).limit(200)).mappings()
-    found = [(metres_between(lat, lng, r["lat"], r["lng"]), r) for r in rows]
+    place = _rounded if public else _exact
+    found = [(metres_between(lat, lng, place(r["lat"]), place(r["lng"])), r) for r in rows]
     close = [(d, r) for d, r in found if d <= RADIUS_M]
     return sorted(close, key=lambda pair: (pair[0], pair[1]["id"]))[:LIMIT]
 
@@ -85,7 +98,8 @@ def suggestions(conn: Connection, category: str, lat: float, lng: float) -> list
             "reference": r["reference"],
             "status": r["status"],
             "created_at": r["created_at"],
-            "distance_m": round(d),
+            # to the nearest 10 m: exact distances from a few points would give the pin away
+            "distance_m": public_distance(d),
         }
         for d, r in _near(conn, category, lat, lng, public=True)
     ]

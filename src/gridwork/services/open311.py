@@ -15,7 +15,7 @@ from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
 from gridwork.domain.media import check_media_url
 from gridwork.domain.open311 import MAX_PAGE_SIZE, date_window, open311_status
-from gridwork.domain.publication import mask_text
+from gridwork.domain.publication import mask_text, public_box
 from gridwork.domain.sla import Urgency
 from gridwork.domain.workflow import ENDED_STATUSES
 from gridwork.services.apikeys import Integrator
@@ -285,7 +285,7 @@ def find_requests(conn: Connection, query: RequestQuery) -> list[dict[str, Any]]
     if query.updated_before is not None:
         where.append(cases.c.updated_at < query.updated_before)
     if query.bbox is not None:
-        lat_sw, long_sw, lat_ne, long_ne = query.bbox
+        lat_sw, long_sw, lat_ne, long_ne = public_box(*query.bbox)
         where.append(
             and_(cases.c.lat.between(lat_sw, lat_ne), cases.c.lng.between(long_sw, long_ne))
         )
@@ -335,6 +335,7 @@ ACTION_TEXT = {
     "rate": "Rated by the resident",
     "comment": "Comment added",
     "rehome": "Moved to the grid that now covers its location",
+    "merge": "Merged into another report of the same problem",
 }
 
 

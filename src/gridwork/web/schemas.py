@@ -36,9 +36,10 @@ class ActionIn(BaseModel):
 
     action: str = Field(max_length=16)
     note: str | None = Field(default=None, max_length=4000)
-    public_note: bool = Field(
-        default=False,
-        description="staff: show the note to the public (Open311 status_notes), masked",
+    public_note: bool | None = Field(
+        default=None,
+        description="staff: show the note to the reporter and, if the case is public, in "
+        "Open311 status_notes (masked); unset: yes for reject and resolve, no otherwise",
     )
     assignee: str | None = Field(default=None, max_length=64)
     rating: int | None = None
