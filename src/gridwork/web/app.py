@@ -144,8 +144,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.zone = ZoneInfo(settings.timezone)
     app.state.db = db or Database(make_engine(settings.database_url))
     app.state.locator = Locator(app.state.db.transaction, settings.geo_refresh_seconds)
-    app.state.guard = SignInGuard.build(
-        settings.login_failures_per_user, settings.login_failures_per_ip
+    app.state.guard = SignInGuard(
+        app.state.db,
+        per_pair=settings.login_failures_per_user,
+        per_account=settings.login_failures_per_account,
+        per_client=settings.login_failures_per_ip,
     )
     app.state.otp_sender = load_sender(settings.otp_sender)
     install_error_handlers(app)
