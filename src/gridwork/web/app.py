@@ -48,6 +48,7 @@ from gridwork.web.errors import install_error_handlers
 from gridwork.web.guard import SignInGuard
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
+from gridwork.web.pages import accounts as account_pages
 from gridwork.web.pages import activities as activity_pages
 from gridwork.web.pages import canteen as canteen_pages
 from gridwork.web.pages import cases as case_pages
@@ -180,6 +181,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.pages = Pages(settings)
     for pages_module in (
         signin_pages,
+        account_pages,
         resident_pages,
         case_pages,
         people_pages,
