@@ -36,8 +36,6 @@ def may_grant(actor: Actor, grant: Grant) -> bool:
     subtrees = managed_subtrees(actor)
     if grant.role is Role.ADMIN and ROOT not in subtrees:
         return False
-    return (
-        (grant.area_code != ROOT
-        and any(grant.area_code.startswith(s) for s in subtrees))
-        or (ROOT in subtrees)
+    return (grant.area_code != ROOT and any(grant.area_code.startswith(s) for s in subtrees)) or (
+        ROOT in subtrees
     )
