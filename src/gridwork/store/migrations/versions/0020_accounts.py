@@ -60,15 +60,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("password_changed_at")
-        batch_op.drop_column("last_sign_in_at")
-
-    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.drop_index("ix_api_tokens_user_id")
-        batch_op.drop_column("kind")
-
-    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
-        batch_op.drop_index("ix_sign_in_failures_key_at")
-
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop and re-create `users`,
+    # which other tables' rows reference.
+    op.execute("ALTER TABLE users DROP COLUMN password_changed_at")
+    op.execute("ALTER TABLE users DROP COLUMN last_sign_in_at")
+    op.drop_index("ix_api_tokens_user_id", table_name="api_tokens")
+    op.execute("ALTER TABLE api_tokens DROP COLUMN kind")
+    op.drop_index("ix_sign_in_failures_key_at", table_name="sign_in_failures")
     op.drop_table("sign_in_failures")
