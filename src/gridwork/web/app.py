@@ -41,6 +41,7 @@ from gridwork.web.api import (
     stats,
     supplies,
     teams,
+    users,
     visits,
 )
 from gridwork.web.database import Database
@@ -174,6 +175,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         mediations,
         notifications,
         teams,
+        users,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)
