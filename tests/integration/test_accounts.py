@@ -28,6 +28,7 @@ from tests.factories import (
     JINYUAN,
     PASSWORD,
     load_world,
+    login,
     make_user,
     report_case,
     token_for,
@@ -308,3 +309,25 @@ def test_the_account_page_changes_the_password_and_keeps_this_session(
     assert changed.status_code == 303
     assert works(client, elsewhere) == 401
     assert client.get("/account").status_code == 200  # still signed in here
+
+
+def test_the_users_api_deactivates_only_after_open_work_is_handed_back(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    make_user(conn, username="lonely", role="grid_worker", area=GRID1)
+    boss = login(conn, client, role="district_admin", area="520115", username="boss")
+    lonely = token_for(client, "lonely")
+    detail = client.get("/api/v1/users/lonely", headers=boss).json()
+    assert detail["open_work"]["visit_grids"] == [GRID1]
+    assert detail["last_sign_in_at"] is not None
+    refused = client.post("/api/v1/users/lonely/deactivate", json={}, headers=boss)
+    assert refused.status_code == 409 and refused.json()["details"]["grids"] == 1
+    assert works(client, lonely) == 200
+    done = client.post("/api/v1/users/lonely/deactivate", json={"force": True}, headers=boss)
+    assert done.status_code == 200 and done.json()["visit_grids"] == [GRID1]
+    assert works(client, lonely) == 401
+    assert [u["username"] for u in client.get("/api/v1/users", headers=boss).json()["items"]] == [
+        "boss",
+        "lonely",
+    ]
