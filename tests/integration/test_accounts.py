@@ -15,9 +15,9 @@ from gridwork.services.accounts import (
     deactivate_user,
     grant_role,
     list_users,
-    open_work_of,
     set_password,
 )
+from gridwork.services.open_work import open_work_of
 from gridwork.services.users import actor_for_username, create_user
 from gridwork.store.people_tables import audit_log
 from gridwork.store.tables import cases, sign_in_failures, users

@@ -14,18 +14,17 @@ import click
 from gridwork.cli.context import CliContext
 from gridwork.domain.access import ROOT, Role
 from gridwork.services.accounts import (
-    OpenWork,
     create_account,
     deactivate_user,
     get_user_for,
     grant_role,
     list_users,
-    open_work_of,
     reactivate_user,
     revoke_sessions,
     set_password,
     ungrant_role,
 )
+from gridwork.services.open_work import OpenWork, open_work_of
 from gridwork.store.engine import begin_write
 
 ROLES = click.Choice([r.value for r in Role])

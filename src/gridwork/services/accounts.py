@@ -7,7 +7,7 @@ which ends their bearer tokens and web sessions in every process at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, select, update
@@ -16,11 +16,10 @@ from gridwork.domain.access import ROOT, Actor, Grant, Role
 from gridwork.domain.accounts import is_manager, may_grant, may_manage
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.passwords import check_password
-from gridwork.domain.workflow import OPEN_STATUSES
 from gridwork.services.areas import unit_exists
 from gridwork.services.audit import Reader, record_reads
 from gridwork.services.clock import utcnow
-from gridwork.services.emergency_lists import assigned
+from gridwork.services.open_work import OpenWork, open_work_of, release_work
 from gridwork.services.users import (
     create_user,
     hash_password,
@@ -28,8 +27,7 @@ from gridwork.services.users import (
     parse_role,
     password_matches,
 )
-from gridwork.store.emergency_tables import emergencies, emergency_lists, emergency_tasks
-from gridwork.store.tables import api_tokens, cases, grants, users
+from gridwork.store.tables import api_tokens, grants, users
 
 PURPOSE = "account"
 SYSTEM = Reader(None, "system (cli)")
@@ -56,38 +54,6 @@ class SessionView:
     created_at: datetime
     expires_at: datetime
     current: bool = False
-
-
-@dataclass(frozen=True)
-class OpenCase:
-    """A case still assigned to the user."""
-
-    id: int
-    reference: str
-    status: str
-    area_code: str
-
-
-@dataclass(frozen=True)
-class OpenChecks:
-    """Welfare checks of an active emergency still dealt to the user."""
-
-    emergency_id: int
-    open_checks: int
-
-
-@dataclass
-class OpenWork:
-    """What a worker still carries: reassign it before deactivating them."""
-
-    cases: list[OpenCase] = field(default_factory=list)
-    visit_grids: list[str] = field(default_factory=list)  # grids left with no other worker
-    emergency_checks: list[OpenChecks] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        """Whether nothing would be orphaned."""
-        return not (self.cases or self.visit_grids or self.emergency_checks)
 
 
 def _audit(conn: Connection, by: Reader, action: str, user_id: int, key: str) -> None:
@@ -218,78 +184,6 @@ def _reader(by: Actor | None) -> Reader:
     return SYSTEM if by is None else Reader.of(by)
 
 
-def open_work_of(conn: Connection, user_id: int) -> OpenWork:
-    """The user's open cases, the grids whose visits only they make, and their open welfare
-    checks in active emergencies: what must be reassigned before they go."""
-    work = OpenWork()
-    for row in conn.execute(
-        select(cases.c.id, cases.c.reference, cases.c.status, cases.c.area_code)
-        .where(cases.c.assignee_id == user_id, cases.c.status.in_([s.value for s in OPEN_STATUSES]))
-        .order_by(cases.c.id)
-    ):
-        work.cases.append(OpenCase(row.id, row.reference, row.status, row.area_code))
-    own = [g.area_code for g in _grants_of(conn, user_id) if g.role is Role.GRID_WORKER]
-    if own:
-        others = conn.execute(
-            select(grants.c.area_code)
-            .join(users, users.c.id == grants.c.user_id)
-            .where(
-                grants.c.role == Role.GRID_WORKER.value,
-                grants.c.user_id != user_id,
-                users.c.is_active.is_(True),
-            )
-        ).scalars()
-        covered = list(others)
-        work.visit_grids = [g for g in own if not any(g.startswith(o) for o in covered)]
-    active = conn.execute(
-        select(emergencies.c.id)
-        .where(emergencies.c.status == "active")
-        .where(
-            emergencies.c.id.in_(
-                select(emergency_lists.c.emergency_id).where(
-                    emergency_lists.c.assignee_id == user_id
-                )
-            )
-            | emergencies.c.id.in_(
-                select(emergency_tasks.c.emergency_id).where(
-                    emergency_tasks.c.assignee_id == user_id
-                )
-            )
-        )
-        .order_by(emergencies.c.id)
-    ).scalars()
-    for emergency_id in active:
-        left = sum(1 for t in assigned(conn, emergency_id, user_id) if t["status"] == "open")
-        if left:
-            work.emergency_checks.append(OpenChecks(emergency_id, left))
-    return work
-
-
-def _release_work(conn: Connection, user_id: int) -> None:
-    """Hand the user's open work back: cases to their own unit's queue, open welfare checks
-    to nobody (the emergency's board shows them unassigned for the commander to deal)."""
-    conn.execute(
-        update(cases)
-        .where(cases.c.assignee_id == user_id, cases.c.status.in_([s.value for s in OPEN_STATUSES]))
-        .values(assignee_id=None, handler_unit=None)
-    )
-    active = select(emergencies.c.id).where(emergencies.c.status == "active")
-    conn.execute(
-        update(emergency_lists)
-        .where(emergency_lists.c.assignee_id == user_id, emergency_lists.c.emergency_id.in_(active))
-        .values(assignee_id=None)
-    )
-    conn.execute(
-        update(emergency_tasks)
-        .where(
-            emergency_tasks.c.assignee_id == user_id,
-            emergency_tasks.c.status == "open",
-            emergency_tasks.c.emergency_id.in_(active),
-        )
-        .values(assignee_id=None)
-    )
-
-
 def deactivate_user(
     conn: Connection, by: Actor | None, username: str, *, force: bool, key: str
 ) -> OpenWork:
@@ -311,7 +205,7 @@ def deactivate_user(
             checks=sum(c.open_checks for c in work.emergency_checks),
         )
     if not work.is_empty:
-        _release_work(conn, user.id)
+        release_work(conn, user.id)
         _audit(conn, _reader(by), "work_released", user.id, key)
     conn.execute(update(users).where(users.c.id == user.id).values(is_active=False))
     _end_access(conn, user.id)

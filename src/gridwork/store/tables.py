@@ -123,6 +123,7 @@ sign_in_failures = Table(
     Column("key", String(200), nullable=False, comment="account, client or account+client"),
     Column("at", UTCDateTime, nullable=False),
     Index("ix_sign_in_failures_key_at", "key", "at"),
+    Index("ix_sign_in_failures_at", "at"),  # pruning past the longest window stays cheap
     comment="Recent failed sign-ins, shared by every process for throttling.",
 )
 

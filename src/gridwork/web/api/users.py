@@ -10,7 +10,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from gridwork.services import accounts
+from gridwork.services import accounts, open_work
 from gridwork.web.deps import ActorDep, DbDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -88,7 +88,7 @@ def _out(view: accounts.UserView) -> UserOut:
     )
 
 
-def _work(work: accounts.OpenWork) -> OpenWorkOut:
+def _work(work: open_work.OpenWork) -> OpenWorkOut:
     return OpenWorkOut(
         cases=[c.reference for c in work.cases],
         visit_grids=work.visit_grids,
@@ -108,7 +108,7 @@ def get_user(username: str, db: DbDep, actor: ActorDep) -> UserDetail:
     """One account, with the open work that would be orphaned by deactivating it."""
     with db.transaction() as conn:
         view = accounts.get_user_for(conn, actor, username)
-        work = accounts.open_work_of(conn, view.id)
+        work = open_work.open_work_of(conn, view.id)
     return UserDetail(**_out(view).model_dump(), open_work=_work(work))
 
 

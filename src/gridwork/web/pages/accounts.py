@@ -16,7 +16,6 @@ from gridwork.services.accounts import (
     get_user_for,
     grant_role,
     list_users,
-    open_work_of,
     reactivate_user,
     revoke_own_session,
     revoke_sessions,
@@ -24,6 +23,7 @@ from gridwork.services.accounts import (
     set_password,
     ungrant_role,
 )
+from gridwork.services.open_work import open_work_of
 from gridwork.web.deps import SESSION_COOKIE, DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin

@@ -39,6 +39,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
         batch_op.create_index("ix_sign_in_failures_key_at", ["key", "at"], unique=False)
+        batch_op.create_index("ix_sign_in_failures_at", ["at"], unique=False)
 
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.add_column(
@@ -66,5 +67,6 @@ def downgrade() -> None:
     op.execute("ALTER TABLE users DROP COLUMN last_sign_in_at")
     op.drop_index("ix_api_tokens_user_id", table_name="api_tokens")
     op.execute("ALTER TABLE api_tokens DROP COLUMN kind")
+    op.drop_index("ix_sign_in_failures_at", table_name="sign_in_failures")
     op.drop_index("ix_sign_in_failures_key_at", table_name="sign_in_failures")
     op.drop_table("sign_in_failures")
