@@ -86,10 +86,26 @@ class Settings(BaseSettings):
         "the server does not deliver; run `gridwork notify send` from cron instead).",
     )
     login_failures_per_user: int = Field(
-        default=5, ge=1, description="Failed sign-ins allowed per account in 15 minutes."
+        default=5,
+        ge=1,
+        description="Failed sign-ins allowed per account from one client address in 15 minutes.",
+    )
+    login_failures_per_account: int = Field(
+        default=50,
+        ge=1,
+        description="Failed sign-ins allowed per account from all addresses together in an hour.",
     )
     login_failures_per_ip: int = Field(
         default=20, ge=1, description="Failed sign-ins allowed per client address in 15 minutes."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses (or `*`) of reverse proxies whose "
+        "X-Forwarded-For / X-Forwarded-Proto are believed (empty: trust none; the client's "
+        "address is the connection's).",
+    )
+    password_min_length: int = Field(
+        default=10, ge=8, le=128, description="Shortest password accepted for a staff account."
     )
 
     tile_url: str = Field(

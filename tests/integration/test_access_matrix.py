@@ -25,6 +25,7 @@ from gridwork.domain.access import (
     VISITORS,
     Role,
 )
+from gridwork.domain.accounts import USER_MANAGERS
 from gridwork.domain.mediation import MEDIATION_LOG_READERS, MEDIATORS
 from gridwork.domain.workflow import Action
 from gridwork.services.clock import utcnow
@@ -379,11 +380,36 @@ ENDPOINTS += [
         REGISTRY_EDITORS,
     ),
 ]
+# Staff accounts: {worker} holds grid_worker over GRID1; administrators over it manage it.
+ENDPOINTS += [
+    Endpoint("GET", "/api/v1/users/{worker}", roles=USER_MANAGERS),
+    Endpoint(
+        "POST",
+        "/api/v1/users/{worker}/password",
+        {"password": "a-fine-long-passphrase"},
+        roles=USER_MANAGERS,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/users/{worker}/grants",
+        {"role": "community_staff", "area": GRID1},
+        roles=USER_MANAGERS,
+    ),
+    Endpoint("DELETE", f"/api/v1/users/{{worker}}/grants/grid_worker/{GRID1}", roles=USER_MANAGERS),
+    Endpoint("POST", "/api/v1/users/{worker}/deactivate", {"force": True}, roles=USER_MANAGERS),
+    Endpoint("POST", "/api/v1/users/{worker}/reactivate", roles=USER_MANAGERS),
+    Endpoint("POST", "/api/v1/users/{worker}/revoke", roles=USER_MANAGERS),
+]
 # Routes outside the matrix, each with the reason.
 EXEMPT = {
+    ("GET", "/api/v1/users"): "a manager's own staff are always listed; test_accounts",
+    ("DELETE", "/api/v1/users/{username}/grants/{role}/{area}"): "walked above, concrete path",
     ("POST", "/api/v1/auth/token"): "signing in itself; tested in test_auth, test_resident_access",
     ("POST", "/api/v1/auth/session"): "signing in itself; tested in test_resident_access",
     ("DELETE", "/api/v1/auth/session"): "signing out; tested in test_resident_access",
+    ("GET", "/api/v1/auth/sessions"): "one's own sessions; tested in test_accounts",
+    ("DELETE", "/api/v1/auth/sessions/{session_id}"): "one's own sessions; test_accounts",
+    ("POST", "/api/v1/auth/password"): "one's own password; tested in test_accounts",
     ("POST", "/api/v1/resident/code"): "residents' sign-in; tested in test_resident_access",
     ("POST", "/api/v1/resident/token"): "residents' sign-in; tested in test_resident_access",
     ("GET", "/api/v1/me"): "resident tokens only (staff get 401); test_resident_access",

@@ -1,43 +1,64 @@
-"""Failure counting for sign-in: after too many failures in a window, wait."""
+"""Sign-in throttling rules: which failure counters a sign-in touches and when to wait.
+
+Three limits, so that nobody else can lock an account's owner out:
+- per account *and* client together (strict): guessing from one place stops quickly, while
+  the owner on their own device is unaffected by failures elsewhere;
+- per account alone (slow, over an hour): bounds guessing spread over many addresses;
+- per client alone: one address cannot spray many accounts.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+PAIR_WINDOW = timedelta(minutes=15)
+ACCOUNT_WINDOW = timedelta(hours=1)
+CLIENT_WINDOW = timedelta(minutes=15)
 
 
-@dataclass
-class AttemptLimiter:
-    """At most `limit` failures per key within `window` seconds (times are passed in)."""
+@dataclass(frozen=True)
+class Limit:
+    """At most `limit` failures per `key` within `window`; `reason` explains a refusal."""
 
+    key: str
     limit: int
-    window: float
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    window: timedelta
+    reason: str
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
 
-    def retry_after(self, key: str, now: float) -> float | None:
-        """Seconds until `key` may try again, or None if it may try now."""
-        with self._lock:
-            times = self._recent(key, now)
-            if len(times) < self.limit:
-                if not times:
-                    self._failures.pop(key, None)
-                return None
-            return times[0] + self.window - now
+def limits_for(
+    account: str, client: str, *, per_pair: int, per_account: int, per_client: int
+) -> tuple[Limit, Limit, Limit]:
+    """The three limits a sign-in of `account` from `client` is held to."""
+    return (
+        Limit(
+            f"pair:{account}|{client}",
+            per_pair,
+            PAIR_WINDOW,
+            "too many failed sign-ins for this account from your address",
+        ),
+        Limit(
+            f"account:{account}",
+            per_account,
+            ACCOUNT_WINDOW,
+            "too many failed sign-ins for this account from many addresses",
+        ),
+        Limit(
+            f"client:{client}",
+            per_client,
+            CLIENT_WINDOW,
+            "too many failed sign-ins from your address",
+        ),
+    )
 
-    def fail(self, key: str, now: float) -> None:
-        """Count one failure for `key`."""
-        with self._lock:
-            self._recent(key, now).append(now)
 
-    def succeed(self, key: str) -> None:
-        """Forget `key`'s failures after a success."""
-        with self._lock:
-            self._failures.pop(key, None)
+def retry_after(limit: Limit, recent: Sequence[datetime], now: datetime) -> float | None:
+    """Seconds until another attempt is allowed under `limit`, given the failures within its
+    window (oldest first), or None if one is allowed now."""
+    if len(recent) < limit.limit:
+        return None
+    # The attempt is allowed once enough of the oldest failures leave the window.
+    oldest_that_must_expire = recent[len(recent) - limit.limit]
+    return max(1.0, (oldest_that_must_expire + limit.window - now).total_seconds())

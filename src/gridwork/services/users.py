@@ -14,12 +14,13 @@ from sqlalchemy import Connection, delete, select
 
 from gridwork.domain.access import ROOT, Actor, Grant, Role
 from gridwork.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from gridwork.domain.passwords import check_password
 from gridwork.services.areas import unit_exists
 from gridwork.services.clock import utcnow
 from gridwork.store.tables import api_tokens, grants, users
 
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,64}")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10  # GRIDWORK_PASSWORD_MIN_LENGTH's default
 _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown user as slow as for a known one.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -39,14 +40,34 @@ def parse_role(role: str) -> Role:
         raise InvalidInput(f"unknown role {role!r}; roles are {names}", field="role") from None
 
 
-def create_user(conn: Connection, username: str, password: str, role: str, area_code: str) -> int:
+def hash_password(password: str) -> str:
+    """The Argon2 hash stored for `password`."""
+    return _hasher.hash(password)
+
+
+def password_matches(stored: str, password: str) -> bool:
+    """Whether `password` matches the stored hash."""
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(
+    conn: Connection,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    *,
+    min_length: int = MIN_PASSWORD,
+) -> int:
     """A new account holding one grant; returns its id."""
     if not _USERNAME.fullmatch(username):
         raise InvalidInput(
             "username must be 3–64 letters, digits, '.', '_' or '-'", field="username"
         )
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters", field="password")
+    check_password(password, min_length=min_length, username=username)
     parsed = parse_role(role)
     area = ROOT if area_code in ("", "all") else area_code
     if area == ROOT and parsed is not Role.ADMIN:
@@ -60,9 +81,10 @@ def create_user(conn: Connection, username: str, password: str, role: str, area_
         users.insert()
         .values(
             username=username,
-            password_hash=_hasher.hash(password),
+            password_hash=hash_password(password),
             is_active=True,
             created_at=now,
+            password_changed_at=now,
         )
         .returning(users.c.id)
     ).scalar_one()
@@ -80,9 +102,17 @@ def _actor(conn: Connection, user_id: int, username: str) -> Actor:
 
 
 def issue_token(
-    conn: Connection, username: str, password: str, *, secret_key: str, ttl_hours: int
+    conn: Connection,
+    username: str,
+    password: str,
+    *,
+    secret_key: str,
+    ttl_hours: int,
+    kind: str = "token",
 ) -> tuple[str, int]:
-    """Check a password and hand out a bearer token; returns (token, seconds valid)."""
+    """Check a password and hand out a bearer token (`kind` token) or a web session's
+    (`kind` session); returns (token, seconds valid). Either is a row in api_tokens, so
+    deleting the row ends it in every process."""
     row = conn.execute(
         select(users.c.id, users.c.password_hash, users.c.is_active).where(
             users.c.username == username
@@ -105,8 +135,10 @@ def issue_token(
             token_hash=keyed_hash(secret_key, token),
             created_at=now,
             expires_at=now + timedelta(hours=ttl_hours),
+            kind=kind,
         )
     )
+    conn.execute(users.update().where(users.c.id == row.id).values(last_sign_in_at=now))
     return token, ttl_hours * 3600
 
 

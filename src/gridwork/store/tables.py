@@ -89,6 +89,8 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("is_active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("last_sign_in_at", UTCDateTime, nullable=True),
+    Column("password_changed_at", UTCDateTime, nullable=True),
     comment="Staff and worker accounts (residents need no account).",
 )
 
@@ -112,7 +114,27 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
-    comment="Bearer tokens, stored only as keyed hashes.",
+    Column(
+        "kind",
+        String(8),
+        nullable=False,
+        server_default="token",
+        comment="token (API bearer) or session (web cookie)",
+    ),
+    Index("ix_api_tokens_user_id", "user_id"),
+    comment="Bearer tokens and web sessions, stored only as keyed hashes; deleting a row "
+    "ends it in every process.",
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, comment="account, client or account+client"),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_sign_in_failures_key_at", "key", "at"),
+    Index("ix_sign_in_failures_at", "at"),  # pruning past the longest window stays cheap
+    comment="Recent failed sign-ins, shared by every process for throttling.",
 )
 
 cases = Table(

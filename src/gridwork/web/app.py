@@ -43,6 +43,7 @@ from gridwork.web.api import (
     stats,
     supplies,
     teams,
+    users,
     visits,
 )
 from gridwork.web.database import Database
@@ -51,6 +52,7 @@ from gridwork.web.guard import SignInGuard
 from gridwork.web.headers import SecurityHeaders
 from gridwork.web.limits import BodyLimit
 from gridwork.web.open311.routes import router as open311_router
+from gridwork.web.pages import accounts as account_pages
 from gridwork.web.pages import activities as activity_pages
 from gridwork.web.pages import canteen as canteen_pages
 from gridwork.web.pages import cases as case_pages
@@ -147,8 +149,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.zone = ZoneInfo(settings.timezone)
     app.state.db = db or Database(make_engine(settings.database_url))
     app.state.locator = Locator(app.state.db.transaction, settings.geo_refresh_seconds)
-    app.state.guard = SignInGuard.build(
-        settings.login_failures_per_user, settings.login_failures_per_ip
+    app.state.guard = SignInGuard(
+        app.state.db,
+        per_pair=settings.login_failures_per_user,
+        per_account=settings.login_failures_per_account,
+        per_client=settings.login_failures_per_ip,
     )
     app.state.otp_sender = load_sender(settings.otp_sender)
     app.state.photos = Photos(Path(settings.media_dir), max_pixels=settings.max_image_pixels)
@@ -176,6 +181,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         mediations,
         notifications,
         teams,
+        users,
     ):
         app.include_router(module.router)
     app.include_router(resident.router)
@@ -183,6 +189,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.pages = Pages(settings)
     for pages_module in (
         signin_pages,
+        account_pages,
         resident_pages,
         case_pages,
         people_pages,

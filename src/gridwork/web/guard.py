@@ -1,62 +1,46 @@
-"""Sign-in throttling per account (or phone) and per client address, kept in the process.
-
-Several serving processes each keep their own counts, so the effective limit is that many
-times higher; a shared store (Redis) would make it exact.
-"""
+"""Sign-in throttling for password and one-time-code sign-ins, kept in the database so that
+every serving process counts the same failures (see domain/ratelimit.py for the limits)."""
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass
 
-from gridwork.domain.errors import RateLimited
-from gridwork.domain.ratelimit import AttemptLimiter
-
-WINDOW_SECONDS = 15 * 60
+from gridwork.domain.ratelimit import Limit, limits_for
+from gridwork.services.throttle import check_limits, clear_failures, record_failure
+from gridwork.web.database import Database
 
 
 @dataclass
 class SignInGuard:
-    """Failure limits for password and one-time-code sign-ins."""
+    """Failure limits per (account, client), per account and per client."""
 
-    per_account: AttemptLimiter
-    per_ip: AttemptLimiter
+    db: Database
+    per_pair: int
+    per_account: int
+    per_client: int
 
-    @classmethod
-    def build(cls, per_account: int, per_ip: int) -> SignInGuard:
-        """Limits of `per_account` and `per_ip` failures per 15 minutes."""
-        return cls(
-            AttemptLimiter(per_account, WINDOW_SECONDS), AttemptLimiter(per_ip, WINDOW_SECONDS)
+    def _limits(self, account: str, ip: str) -> tuple[Limit, Limit, Limit]:
+        return limits_for(
+            account,
+            ip,
+            per_pair=self.per_pair,
+            per_account=self.per_account,
+            per_client=self.per_client,
         )
 
     def check(self, account: str, ip: str) -> None:
-        """Refuse (429) while either limit is reached."""
-        now = time.monotonic()
-        wait = self.per_account.retry_after(account, now)
-        if wait is not None:
-            raise RateLimited(
-                f"too many failed sign-ins for this account; try again in {_minutes(wait)}",
-                retry_after=wait,
-            )
-        wait = self.per_ip.retry_after(ip, now)
-        if wait is not None:
-            raise RateLimited(
-                f"too many failed sign-ins from your address; try again in {_minutes(wait)}",
-                retry_after=wait,
-            )
+        """Refuse (429) while any limit is reached."""
+        with self.db.transaction() as conn:
+            check_limits(conn, self._limits(account, ip))
 
     def failed(self, account: str, ip: str) -> None:
-        """Count a failure against both."""
-        now = time.monotonic()
-        self.per_account.fail(account, now)
-        self.per_ip.fail(ip, now)
+        """Count a failure against all three."""
+        with self.db.transaction(write=True) as conn:
+            record_failure(conn, self._limits(account, ip))
 
-    def succeeded(self, account: str) -> None:
-        """A success clears the account's failures (not the address's)."""
-        self.per_account.succeed(account)
-
-
-def _minutes(seconds: float) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    def succeeded(self, account: str, ip: str | None = None) -> None:
+        """A success clears the failures of this account from this client (every client when
+        `ip` is None), not the account's own count nor the client's."""
+        key = self._limits(account, ip)[0].key if ip is not None else f"pair:{account}|"
+        with self.db.transaction(write=True) as conn:
+            clear_failures(conn, key, prefix=ip is None)

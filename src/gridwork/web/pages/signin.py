@@ -40,7 +40,9 @@ def signin(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     try:
-        token, seconds, actor = sign_in(request, db, settings, guard, username, password)
+        token, seconds, actor = sign_in(
+            request, db, settings, guard, username, password, kind="session"
+        )
     except (NotAuthenticated, RateLimited) as error:
         return pages.render(
             request,
