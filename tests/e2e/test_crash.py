@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import secrets
 import threading
 import time
 from typing import Any
@@ -51,7 +52,7 @@ def writer(
     with httpx.Client(base_url=base, timeout=5) as client:
         n = 0
         while not stop.is_set():
-            key = f"crash-{worker}-{n}"
+            key = f"crash-{worker}-{n}-{secrets.token_urlsafe(16)}"  # anonymous: unguessable
             n += 1
             tried.append(key)
             try:
