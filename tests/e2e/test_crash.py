@@ -8,10 +8,10 @@ killed; it is the operating system crashing that NORMAL does not cover.)
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
-import secrets
 import threading
 import time
 from typing import Any
