@@ -150,7 +150,8 @@ def reissue_case_secret(
 
     The reporter asks with the code they hold (it may have been seen by someone else);
     staff who can see the case may do it for a reporter who lost it or calls about misuse.
-    The old code stops working at once. Audited.
+    Staff means the desk handling it (the roles that accept cases). The old code stops
+    working at once. Audited.
     """
     if actor is None:
         if not secret:
@@ -165,6 +166,10 @@ def reissue_case_secret(
         )
         if found is None or not is_visible_to(actor, found):
             raise NotFound(f"no case {case_ref}")
+        if not may_take(
+            actor.roles_over([found["area_code"], found["handler_unit"]]), Action.ACCEPT
+        ):
+            raise PermissionDenied("only the desk handling the case may give a new follow-up code")
         row, reader = found, Reader.of(actor)
     version = row["secret_version"] + 1
     fresh = rules.case_secret(secret_key, row["reference"], version)
