@@ -257,6 +257,7 @@ def track(
     settings: SettingsDep,
     reference: str,
     new: str = "",
+    renewed: str = "",
 ) -> Response:
     secret = _secret_for(request, reference)
     if not secret:
@@ -269,7 +270,15 @@ def track(
             secret_key=settings.secret_key,
             previous_keys=settings.previous_keys,
         )
-    return pages.render(request, "track.html", actor, case=view, secret=secret, new=bool(new))
+    return pages.render(
+        request,
+        "track.html",
+        actor,
+        case=view,
+        secret=secret,
+        new=bool(new),
+        renewed=bool(renewed),
+    )
 
 
 @router.post("/track/{reference}/rate")
@@ -341,7 +350,7 @@ def new_code(request: Request, db: DbDep, settings: SettingsDep, reference: str)
             secret_key=settings.secret_key,
             previous_keys=settings.previous_keys,
         )
-    response = RedirectResponse(f"/track/{ref}?new=1", status_code=303)
+    response = RedirectResponse(f"/track/{ref}?renewed=1", status_code=303)
     set_private_cookie(
         response, settings, CASE_COOKIE + ref, fresh, CASE_DAYS * 86400, path=_case_cookie_path(ref)
     )
