@@ -138,5 +138,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def client(conn: Connection, settings: Settings) -> Iterator[TestClient]:
     """The app over HTTP semantics, writing into the rolled-back transaction."""
     app = create_app(settings, db=RolledBackDatabase(conn))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    # https: cookies are Secure outside dev, and a browser sends them back only over https.
+    with TestClient(
+        app, base_url="https://testserver", raise_server_exceptions=False
+    ) as test_client:
         yield test_client

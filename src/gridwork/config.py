@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         default=PLACEHOLDER_SECRET,
         description="Key for hashing tokens and case secrets; must be set outside dev.",
     )
+    previous_secret_keys: str = Field(
+        default="",
+        description="Comma-separated keys that were `secret_key` before a rotation: tokens, "
+        "case secrets and resident tokens made with them are still accepted; everything new "
+        "is made with `secret_key`. Remove them once the old tokens have expired.",
+    )
     token_ttl_hours: int = Field(
         default=12, ge=1, description="How long an API bearer token stays valid."
     )
@@ -84,6 +90,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between the server's deliveries of pending notifications (0: "
         "the server does not deliver; run `gridwork notify send` from cron instead).",
+    )
+    otp_codes_per_day: int = Field(
+        default=10,
+        ge=1,
+        description="One-time codes a phone may ask for in 24 hours (and at most 5 in 15 "
+        "minutes), counted in the database.",
     )
     login_failures_per_user: int = Field(
         default=5,
@@ -175,6 +187,16 @@ class Settings(BaseSettings):
                 "GRIDWORK_SECRET_KEY must be set to a real secret (16+ characters) outside dev"
             )
         return self
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        """The keys accepted besides `secret_key` while a rotation is under way."""
+        return tuple(k.strip() for k in self.previous_secret_keys.split(",") if k.strip())
+
+    @property
+    def uses_placeholder_key(self) -> bool:
+        """Whether case secrets and tokens are made with the public placeholder key."""
+        return self.secret_key == PLACEHOLDER_SECRET
 
     def sqlite_path(self) -> Path | None:
         """The database file when the URL points at SQLite on disk."""

@@ -8,6 +8,7 @@ killed; it is the operating system crashing that NORMAL does not cover.)
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def writer(
     with httpx.Client(base_url=base, timeout=5) as client:
         n = 0
         while not stop.is_set():
-            key = f"crash-{worker}-{n}"
+            key = f"crash-{worker}-{n}-{secrets.token_urlsafe(16)}"  # anonymous: unguessable
             n += 1
             tried.append(key)
             try:

@@ -93,6 +93,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/v1/cases", kind="list"),
     Endpoint("GET", "/api/v1/cases/{case}"),
     Endpoint("POST", "/api/v1/cases/{case}/actions", {"action": "accept"}, roles=DESK),
+    Endpoint("POST", "/api/v1/cases/{case}/secret", roles=DESK),
     Endpoint(
         "POST",
         "/api/v1/households",
@@ -412,6 +413,7 @@ EXEMPT = {
     ("POST", "/api/v1/auth/password"): "one's own password; tested in test_accounts",
     ("POST", "/api/v1/resident/code"): "residents' sign-in; tested in test_resident_access",
     ("POST", "/api/v1/resident/token"): "residents' sign-in; tested in test_resident_access",
+    ("DELETE", "/api/v1/resident/token"): "residents' sign-out; tested in test_resident_access",
     ("GET", "/api/v1/me"): "resident tokens only (staff get 401); test_resident_access",
     ("GET", "/api/v1/me/cases"): "resident tokens only (staff get 401); test_resident_access",
     ("GET", "/api/v1/me/access-log"): "resident tokens only; test_resident_access",

@@ -280,13 +280,17 @@ def test_times_are_shown_in_the_configured_zone(client: TestClient) -> None:
     assert body["created_at"].endswith("+08:00")
 
 
+KEY1 = "3f2b8c1e-9a4d-4e7b-8c2f-1d0e5a6b7c8d"
+KEY2 = "a91c4e27-5b3f-4d8a-b6e1-0f9d2c7a4e53"
+
+
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_case(
     conn: Connection, client: TestClient
 ) -> None:
     body = {"category": "road", "description": "井盖松动", "area_code": JINYUAN}
-    first = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-1"})
-    again = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-1"})
-    other = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": "k-2"})
+    first = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": KEY1})
+    again = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": KEY1})
+    other = client.post("/api/v1/cases", json=body, headers={"Idempotency-Key": KEY2})
     assert first.status_code == again.status_code == 201
     assert again.headers["Idempotent-Replayed"] == "true"
     assert (again.json()["id"], again.json()["secret"]) == (

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from gridwork.domain.errors import InvalidInput
+from gridwork.domain.errors import InvalidInput, RateLimited
+from gridwork.services import resident_auth
+from gridwork.services.clock import utcnow
 from gridwork.services.otp import ConsoleSender, load_sender
+from gridwork.store.people_tables import resident_codes
+from gridwork.web.guard import SignInGuard
+from tests.conftest import SECRET
 from tests.factories import (
     GRID1,
     JINYUAN,
@@ -204,3 +210,83 @@ def test_senders_are_pluggable(capsys: pytest.CaptureFixture[str]) -> None:
         load_sender("no.such.module:Sender")
     with pytest.raises(InvalidInput, match="console"):
         load_sender("nonsense")
+
+
+class FailingSender:
+    """A gateway that is down."""
+
+    def send(self, phone: str, message: str) -> None:
+        raise RuntimeError("gateway down")
+
+
+def test_the_code_is_sent_after_the_answer_the_same_way_for_every_phone(
+    client: TestClient, conn: Connection
+) -> None:
+    registered(conn, client)
+    client.app.state.otp_sender = FailingSender()  # type: ignore[attr-defined]
+    # Sent inside the request, a slow or failing gateway showed which phones are registered.
+    known = client.post("/api/v1/resident/code", json={"phone": PHONE})
+    unknown = client.post("/api/v1/resident/code", json={"phone": "13999999998"})
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == unknown.json()
+    page = client.post("/me/signin/code", data={"phone": PHONE})
+    assert page.status_code == 200
+    rows = conn.execute(select(resident_codes.c.phone_hash)).scalars().all()
+    assert len(rows) == 3 and len(set(rows)) == 2  # the same database work for any phone
+
+
+def test_codes_are_capped_per_phone_per_day_in_the_database(
+    client: TestClient, conn: Connection, outbox: Outbox
+) -> None:
+    registered(conn, client)
+    start = utcnow() - timedelta(hours=23)
+    for hour in range(10):  # ten codes, an hour apart: no 15-minute limit is reached
+        resident_auth.request_code(
+            conn, PHONE, secret_key=SECRET, sender=outbox, now=start + timedelta(hours=hour)
+        )
+    with pytest.raises(RateLimited):
+        resident_auth.request_code(conn, PHONE, secret_key=SECRET, sender=outbox)
+    assert len(outbox.sent) == 10
+    # Another process (a fresh in-memory throttle) is refused too: the count is shared.
+    client.app.state.guard = SignInGuard.build(5, 20)  # type: ignore[attr-defined]
+    answer = client.post("/api/v1/resident/code", json={"phone": PHONE})
+    assert answer.status_code == 429 and len(outbox.sent) == 10
+
+
+def test_five_codes_in_fifteen_minutes_are_counted_in_the_database(
+    conn: Connection, client: TestClient, outbox: Outbox
+) -> None:
+    registered(conn, client)
+    for _ in range(5):
+        resident_auth.request_code(conn, "13999999997", secret_key=SECRET, sender=outbox)
+    with pytest.raises(RateLimited):
+        resident_auth.request_code(conn, "13999999997", secret_key=SECRET, sender=outbox)
+
+
+def test_a_resident_signs_out_and_the_token_stops_working(
+    conn: Connection, client: TestClient, outbox: Outbox
+) -> None:
+    registered(conn, client)
+    me = sign_in(client, outbox)
+    assert client.get("/api/v1/me", headers=me).status_code == 200
+    assert client.delete("/api/v1/resident/token", headers=me).status_code == 204
+    assert client.get("/api/v1/me", headers=me).status_code == 401
+    assert client.delete("/api/v1/resident/token", headers=me).status_code == 401
+
+
+def test_a_resident_signs_out_on_the_pages_and_the_cookie_is_dead(
+    conn: Connection, client: TestClient, outbox: Outbox
+) -> None:
+    registered(conn, client)
+    client.post("/me/signin/code", data={"phone": PHONE})
+    client.post("/me/signin/verify", data={"phone": PHONE, "code": outbox.code()})
+    token = client.cookies.get("gridwork_resident")
+    assert token
+    page = client.get(f"/community/{JINYUAN}")
+    assert 'action="/me/signout"' in page.text
+    out = client.post("/me/signout", follow_redirects=False)
+    assert out.status_code == 303 and "gridwork_resident" in out.headers["set-cookie"]
+    assert 'action="/me/signout"' not in client.get(f"/community/{JINYUAN}").text
+    # The next person on this phone, even holding the old cookie's value, is not signed in.
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401

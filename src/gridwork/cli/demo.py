@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gridwork.cli.context import CliContext
+from gridwork.cli.context import CliContext, warn_placeholder_key
 from gridwork.services.demo import DEMO_RESIDENTS, seed_demo
 from gridwork.store.engine import begin_write
 from gridwork.store.migrate import upgrade
@@ -23,6 +23,8 @@ def command(ctx: CliContext, residents: int) -> None:
     """Build the demo world (Guanshanhu district, 金元社区 and its grids); safe to repeat."""
     if ctx.settings.env == "prod":
         raise click.ClickException("the demo refuses to run with GRIDWORK_ENV=prod")
+    if ctx.settings.uses_placeholder_key:
+        warn_placeholder_key()
     upgrade(ctx.settings.database_url)
     with begin_write(ctx.engine) as conn:
         report = seed_demo(conn, secret_key=ctx.settings.secret_key, residents=residents)

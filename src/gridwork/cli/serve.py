@@ -11,7 +11,7 @@ import click
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from gridwork.cli.context import CliContext
+from gridwork.cli.context import CliContext, warn_placeholder_key
 from gridwork.web.app import create_app
 
 # `api_key=…` in a query string (Open311 clients send their key there), `_` maybe encoded.
@@ -58,6 +58,10 @@ def proxy_options(trusted_proxies: str) -> tuple[bool, str]:
 @click.pass_obj
 def command(ctx: CliContext, host: str, port: int) -> None:
     """Serve the API and pages."""
+    if ctx.settings.uses_placeholder_key:
+        if ctx.settings.env != "dev":  # Settings refuse this already; never serve it anyway
+            raise click.ClickException("set GRIDWORK_SECRET_KEY: the placeholder is for dev only")
+        warn_placeholder_key()
     app = create_app(ctx.settings)
     click.echo(f"serving on http://{host}:{port}/ (database {ctx.settings.database_url})")
     proxy_headers, allow = proxy_options(ctx.settings.trusted_proxies)

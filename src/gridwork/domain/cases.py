@@ -26,14 +26,54 @@ def new_reference() -> str:
     return f"GW-{chars[:4]}-{chars[4:]}"
 
 
-def case_secret(secret_key: str, reference: str) -> str:
+def case_secret(secret_key: str, reference: str, version: int = 0) -> str:
     """The secret a resident needs, with the reference, to follow and rate their case.
 
-    Derived from the server's key and the reference, so a retried submission (same
-    Idempotency-Key) can hand the reporter the same secret again without storing it.
+    Derived from the server's key, the reference and the secret's version (bumped when it
+    is re-issued), so a retried submission (same Idempotency-Key) can hand the reporter the
+    same secret again without storing it.
     """
-    digest = hmac.new(secret_key.encode(), f"case-secret:{reference}".encode(), hashlib.sha256)
+    message = f"case-secret:{reference}" + (f":{version}" if version else "")
+    digest = hmac.new(secret_key.encode(), message.encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
+
+
+# An anonymous sender's key is all that separates its case from a stranger's: it must be
+# unguessable (at least 122 bits, as a random UUID carries).
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{22,200}")
+MIN_DISTINCT_KEY_CHARS = 8
+
+
+def check_anonymous_key(key: str) -> None:
+    """An anonymous Idempotency-Key is a UUID or 22+ base64url characters, not a pattern."""
+    if not (_UUID.fullmatch(key) or _BASE64URL.fullmatch(key)) or (
+        len(set(key.replace("-", "").lower())) < MIN_DISTINCT_KEY_CHARS
+    ):
+        raise InvalidInput(
+            "an anonymous Idempotency-Key must be a random UUID or at least 22 random "
+            "base64url characters (122 bits or more)",
+            field="Idempotency-Key",
+            reason="weak_idempotency_key",
+        )
+
+
+ANONYMOUS_CHANNELS = frozenset({"web", "app"})
+STAFF_CHANNELS = frozenset({"patrol", "phone", "walk_in"})
+
+
+def reporting_channel(is_staff: bool, requested: str | None) -> str:
+    """The channel of a report, from who sends it: anonymous senders report through `web`
+    (or `app`); staff record their own findings (`patrol`) or what a resident told them by
+    `phone` or at the desk (`walk_in`). Open311 and visits set theirs in their services."""
+    allowed, default = (STAFF_CHANNELS, "patrol") if is_staff else (ANONYMOUS_CHANNELS, "web")
+    if requested is None or requested == "":
+        return default
+    if requested not in allowed:
+        names = ", ".join(sorted(allowed))
+        who = "staff" if is_staff else "an anonymous report"
+        raise InvalidInput(f"channel for {who} must be one of {names}", field="channel")
+    return requested
 
 
 def escalation_target(ancestors: list[tuple[str, Level, bool]]) -> str:

@@ -17,8 +17,9 @@ from gridwork.domain.accounts import is_manager, may_grant, may_manage
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.passwords import check_password
 from gridwork.services.areas import unit_exists
-from gridwork.services.audit import Reader, record_reads
+from gridwork.services.audit import Reader
 from gridwork.services.clock import utcnow
+from gridwork.services.disclosure import record_change
 from gridwork.services.open_work import OpenWork, open_work_of, release_work
 from gridwork.services.users import (
     create_user,
@@ -57,7 +58,7 @@ class SessionView:
 
 
 def _audit(conn: Connection, by: Reader, action: str, user_id: int, key: str) -> None:
-    record_reads(conn, by, PURPOSE, action, "user", [user_id], key=key)
+    record_change(conn, by, PURPOSE, action, "user", [user_id], key=key)
 
 
 def _grants_of(conn: Connection, user_id: int) -> list[Grant]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from gridwork.domain.names import plain_name
 from gridwork.services.areas import unit_exists
 from gridwork.services.clock import utcnow
-from gridwork.services.users import keyed_hash
+from gridwork.services.users import keyed_hash, keyed_hashes
 from gridwork.store.tables import api_keys
 
 KEY_PREFIX = "gwk_"
@@ -77,13 +78,16 @@ def list_api_keys(conn: Connection) -> list[dict[str, Any]]:
     ]
 
 
-def integrator_for_key(conn: Connection, key: str | None, *, secret_key: str) -> Integrator:
+def integrator_for_key(
+    conn: Connection, key: str | None, *, secret_key: str, previous_keys: Sequence[str] = ()
+) -> Integrator:
     """The integrator a key belongs to; PermissionDenied for a missing, wrong or revoked key."""
     if not key:
         raise PermissionDenied("an api_key is required to submit requests")
     row = conn.execute(
         select(api_keys.c.id, api_keys.c.name, api_keys.c.area_code).where(
-            api_keys.c.key_hash == keyed_hash(secret_key, key), api_keys.c.revoked_at.is_(None)
+            api_keys.c.key_hash.in_(keyed_hashes(secret_key, previous_keys, key)),
+            api_keys.c.revoked_at.is_(None),
         )
     ).first()
     if row is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +14,7 @@ from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
+from gridwork.domain.people import Purpose
 from gridwork.domain.sla import Urgency, deadline_for
 from gridwork.domain.workflow import (
     CLOCK_RUNNING,
@@ -24,13 +25,14 @@ from gridwork.domain.workflow import (
     next_status,
 )
 from gridwork.services.areas import escape_like
+from gridwork.services.audit import Reader
 from gridwork.services.case_notices import tell_about_case
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
-from gridwork.services.disclosure import disclose_case
+from gridwork.services.disclosure import disclose_case, record_change
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.rollups import count_event
-from gridwork.services.users import keyed_hash
+from gridwork.services.users import keyed_hash, keyed_hashes
 from gridwork.store.scope import in_subtree, scope_codes, scope_filter
 from gridwork.store.tables import areas, case_events, cases, categories, grants, users
 
@@ -101,23 +103,91 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
     return staff_view(conn, row, disclose_case(conn, actor, row, "read", key=key))
 
 
-def _by_reference(conn: Connection, reference: str, secret: str, secret_key: str) -> RowMapping:
+def _by_reference(
+    conn: Connection,
+    reference: str,
+    secret: str,
+    secret_key: str,
+    previous_keys: Sequence[str] = (),
+) -> RowMapping:
     row = (
         conn.execute(select(cases).where(cases.c.reference == reference.strip().upper()))
         .mappings()
         .first()
     )
     # Same answer for an unknown reference and a wrong secret: nothing to enumerate.
-    if row is None or not secret or row["secret_hash"] != keyed_hash(secret_key, secret):
+    if (
+        row is None
+        or not secret
+        or row["secret_hash"] not in keyed_hashes(secret_key, previous_keys, secret)
+    ):
         raise NotFound(f"no case {reference} with that secret")
     return row
 
 
 def get_case_for_resident(
-    conn: Connection, reference: str, secret: str, *, secret_key: str
+    conn: Connection,
+    reference: str,
+    secret: str,
+    *,
+    secret_key: str,
+    previous_keys: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A reporter's own case, by the reference and secret they were given."""
-    return resident_view(conn, _by_reference(conn, reference, secret, secret_key))
+    return resident_view(conn, _by_reference(conn, reference, secret, secret_key, previous_keys))
+
+
+def reissue_case_secret(
+    conn: Connection,
+    actor: Actor | None,
+    case_ref: str,
+    *,
+    secret: str | None = None,
+    secret_key: str,
+    previous_keys: Sequence[str] = (),
+) -> tuple[str, str]:
+    """Revoke a case's follow-up code and make a new one: (reference, new secret).
+
+    The reporter asks with the code they hold (it may have been seen by someone else);
+    staff who can see the case may do it for a reporter who lost it or calls about misuse.
+    Staff means the desk handling it (the roles that accept cases). The old code stops
+    working at once. Audited.
+    """
+    if actor is None:
+        if not secret:
+            raise NotFound(f"no case {case_ref}")
+        row = _by_reference(conn, case_ref, secret, secret_key, previous_keys)
+        reader = Reader(None, RESIDENT)
+    else:
+        found = (
+            conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
+            .mappings()
+            .first()
+        )
+        if found is None or not is_visible_to(actor, found):
+            raise NotFound(f"no case {case_ref}")
+        if not may_take(
+            actor.roles_over([found["area_code"], found["handler_unit"]]), Action.ACCEPT
+        ):
+            raise PermissionDenied("only the desk handling the case may give a new follow-up code")
+        row, reader = found, Reader.of(actor)
+    version = row["secret_version"] + 1
+    fresh = rules.case_secret(secret_key, row["reference"], version)
+    conn.execute(
+        update(cases)
+        .where(cases.c.id == row["id"], cases.c.secret_version == row["secret_version"])
+        .values(secret_version=version, secret_hash=keyed_hash(secret_key, fresh))
+    )
+    record_change(
+        conn,
+        reader,
+        Purpose.CASE,
+        "secret_reissued",
+        "case",
+        [row["id"]],
+        key=secret_key,
+    )
+    return row["reference"], fresh
 
 
 def list_cases_for(
@@ -194,6 +264,7 @@ def act_on_case(
     *,
     secret: str | None = None,
     secret_key: str,
+    previous_keys: Sequence[str] = (),
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Apply one workflow action; the case changes only through the transition table."""
@@ -212,7 +283,7 @@ def act_on_case(
     if actor is None:
         if secret is None:
             raise NotFound(f"no case {case_ref}")
-        row = _by_reference(conn, case_ref, secret, secret_key)
+        row = _by_reference(conn, case_ref, secret, secret_key, previous_keys)
         if action not in RESIDENT_ACTIONS:
             raise PermissionDenied(f"a resident may only {' or '.join(sorted(RESIDENT_ACTIONS))}")
         label = RESIDENT

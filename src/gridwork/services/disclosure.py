@@ -85,3 +85,20 @@ def disclose_case(
 def own_data(subject: str, subject_ids: Iterable[int]) -> Disclosed:
     """The person's own data shown to them (signed in with their phone): not audited."""
     return Disclosed(subject, frozenset(subject_ids), _ISSUED)
+
+
+def record_change(
+    conn: Connection,
+    reader: Reader,
+    purpose: Purpose | str,
+    action: str,
+    subject: str,
+    subject_ids: Iterable[int],
+    *,
+    key: str,
+) -> None:
+    """Audit a change made by a user, a resident or the system that shows nobody's personal
+    data (an account changed, a follow-up code re-issued): the same append-only chain, so
+    that every write the log answers for goes through this module."""
+    why = purpose.value if isinstance(purpose, Purpose) else purpose
+    record_reads(conn, reader, why, action, subject, list(dict.fromkeys(subject_ids)), key=key)

@@ -16,7 +16,7 @@ from gridwork.services.clock import utcnow
 from gridwork.services.emergencies import settle_task
 from gridwork.services.emergency_lists import checks_of_household, emergency_of, materialise
 from gridwork.services.otp import CodeSender
-from gridwork.services.resident_auth import request_code
+from gridwork.services.resident_auth import DEFAULT_CODES_PER_DAY, request_code
 from gridwork.store.emergency_tables import emergencies, emergency_tasks
 from gridwork.store.people_tables import households, residents
 
@@ -41,12 +41,20 @@ def _household_of(conn: Connection, reference: str, phone: str) -> int | None:
 
 
 def request_household_code(
-    conn: Connection, reference: str, phone: str, *, secret_key: str, sender: CodeSender
+    conn: Connection,
+    reference: str,
+    phone: str,
+    *,
+    secret_key: str,
+    sender: CodeSender,
+    per_day: int = DEFAULT_CODES_PER_DAY,
 ) -> None:
     """Send a code to the phone if it is on the household's record (the caller answers the
-    same either way)."""
-    if _household_of(conn, reference, phone) is not None:
-        request_code(conn, phone, secret_key=secret_key, sender=sender)
+    same either way, and the database work is the same too)."""
+    matched = _household_of(conn, reference, phone) is not None
+    request_code(
+        conn, phone, secret_key=secret_key, sender=sender, per_day=per_day, deliverable=matched
+    )
 
 
 def _open_tasks(conn: Connection, household_id: int, *, make: bool) -> list[dict[str, Any]]:

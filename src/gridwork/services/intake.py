@@ -7,6 +7,8 @@ created, with the same secret, and creates nothing.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 import threading
@@ -190,6 +192,7 @@ def new_case(
     values = {
         "reference": reference,
         "secret_hash": keyed_hash(secret_key, secret),
+        "secret_version": 0,
         "province_code": area_code[:2],
         "area_code": area_code,
         "category_code": report.category,
@@ -248,16 +251,42 @@ def _create(
     return Submitted(row, secret, events=[event])
 
 
-def _replay(conn: Connection, scope: str, key: str, secret_key: str) -> Submitted | None:
-    case_id = conn.execute(
-        select(idempotency_keys.c.case_id).where(
+ANONYMOUS = "anonymous"
+REUSED_KEY = (
+    "Keys for idempotent requests can only be used with the same parameters they were first "
+    "used with; send a new Idempotency-Key for a different report"
+)
+
+
+def body_hash(report: Report) -> str:
+    """SHA-256 of everything a report says, to tell a retry from another report."""
+    fields = dataclasses.asdict(report)
+    fields.pop("media_url")  # a photo is stored under a new name on every try
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(
+    conn: Connection, scope: str, key: str, digest: str, secret_key: str
+) -> Submitted | None:
+    found = conn.execute(
+        select(idempotency_keys.c.case_id, idempotency_keys.c.body_hash).where(
             idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
         )
-    ).scalar_one_or_none()
-    if case_id is None:
+    ).first()
+    if found is None:
         return None
-    row = load_case(conn, case_id)
-    return Submitted(row, rules.case_secret(secret_key, row["reference"]), replayed=True)
+    if found.body_hash is None or found.body_hash != digest:
+        raise InvalidInput(REUSED_KEY, field="Idempotency-Key", reason="idempotency_key_reused")
+    row = load_case(conn, found.case_id)
+    secret = rules.case_secret(secret_key, row["reference"])  # as made at creation
+    if keyed_hash(secret_key, secret) != row["secret_hash"]:
+        # The follow-up code was re-issued (the first may have leaked), or made with a key
+        # since rotated away: a retry must not hand out a code.
+        raise Conflict(
+            "the case this key made has a new follow-up code since; send a new Idempotency-Key"
+        )
+    return Submitted(row, secret, replayed=True)
 
 
 def submit_report_once(
@@ -271,8 +300,10 @@ def submit_report_once(
 ) -> Submitted:
     """Record a new case in `submitted`, or replay the one an earlier try with the key made.
 
-    `idempotency` is (scope, key): the scope names the sender (an API key, a user, or
-    anonymous), so two senders cannot collide on the same key.
+    `idempotency` is (scope, key): the scope names the sender (an API key, a user, a
+    signed-in resident, or anonymous; see `sender_scope`), so two senders cannot collide on
+    the same key. The key is bound to the report too: a reuse with another report is refused
+    (422), and anonymous keys must be unguessable, since anyone may send one.
     """
     if idempotency is None:
         return _create(conn, actor, report, secret_key, locator)
@@ -281,7 +312,10 @@ def submit_report_once(
         raise InvalidInput(
             f"Idempotency-Key must be 1–{MAX_IDEMPOTENCY_KEY} characters", field="Idempotency-Key"
         )
-    earlier = _replay(conn, scope, key, secret_key)
+    if scope == ANONYMOUS:
+        rules.check_anonymous_key(key)
+    digest = body_hash(report)
+    earlier = _replay(conn, scope, key, digest, secret_key)
     if earlier is not None:
         return earlier
     try:
@@ -289,21 +323,37 @@ def submit_report_once(
             created = _create(conn, actor, report, secret_key, locator)
             conn.execute(
                 idempotency_keys.insert().values(
-                    scope=scope, key=key, case_id=created.row["id"], created_at=utcnow()
+                    scope=scope,
+                    key=key,
+                    body_hash=digest,
+                    case_id=created.row["id"],
+                    created_at=utcnow(),
                 )
             )
     except IntegrityError:
         # A concurrent try with the same key won; answer with its case.
-        earlier = _replay(conn, scope, key, secret_key)
+        earlier = _replay(conn, scope, key, digest, secret_key)
         if earlier is None:
             raise Conflict("the request conflicted with another; retry it") from None
         return earlier
     return created
 
 
-def sender_scope(actor: Actor | None) -> str:
-    """Whose idempotency keys a request's key is compared with: a user's own, or anonymous."""
-    return f"user:{actor.user_id}" if actor else "anonymous"
+def sender_scope(actor: Actor | None, resident_phone_hash: str | None = None) -> str:
+    """Whose idempotency keys a request's key is compared with: a user's own, a signed-in
+    resident's own (by the keyed hash of their phone), or the anonymous namespace. The API
+    and the web form use this one rule; Open311 scopes by its API key (`apikey:<id>`)."""
+    if actor is not None:
+        return f"user:{actor.user_id}"
+    if resident_phone_hash is not None:
+        return f"resident:{resident_phone_hash}"
+    return ANONYMOUS
+
+
+def reporting_channel(actor: Actor | None, requested: str | None) -> str:
+    """The channel of a report from the web form or the API, from who sends it (a body's
+    `channel` may only choose among those the sender may use)."""
+    return rules.reporting_channel(actor is not None, requested)
 
 
 def submit_report(

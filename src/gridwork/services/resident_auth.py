@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, desc, select, update
+from sqlalchemy import Connection, delete, desc, select, update
 
-from gridwork.domain.errors import InvalidInput, NotAuthenticated
+from gridwork.domain.errors import InvalidInput, NotAuthenticated, RateLimited
 from gridwork.domain.people import clean_phone
 from gridwork.services.audit import reads_of
 from gridwork.services.case_views import resident_view as case_resident_view
@@ -18,13 +19,16 @@ from gridwork.services.clock import utcnow
 from gridwork.services.disclosure import RESIDENT, own_data
 from gridwork.services.otp import CodeSender
 from gridwork.services.registry import resident_views
-from gridwork.services.users import keyed_hash
+from gridwork.services.users import keyed_hash, keyed_hashes
 from gridwork.store.people_tables import resident_codes, resident_tokens, residents
 from gridwork.store.tables import cases
 
 CODE_MINUTES = 10
 MAX_ATTEMPTS = 5
 TOKEN_HOURS = 2
+CODES_PER_WINDOW = 5  # codes a phone may ask for in WINDOW_MINUTES
+WINDOW_MINUTES = 15
+DEFAULT_CODES_PER_DAY = 10
 
 
 def _phone(value: str) -> str:
@@ -45,6 +49,27 @@ def _has_record(conn: Connection, phone: str) -> bool:
     )
 
 
+def _check_code_limits(conn: Connection, phone_hash: str, now: datetime, per_day: int) -> None:
+    """At most CODES_PER_WINDOW codes per phone in 15 minutes and `per_day` in 24 hours,
+    counted in the database (every serving process shares them)."""
+    day_ago = now - timedelta(days=1)
+    window_start = now - timedelta(minutes=WINDOW_MINUTES)
+    times = list(
+        conn.execute(
+            select(resident_codes.c.created_at)
+            .where(resident_codes.c.phone_hash == phone_hash, resident_codes.c.created_at > day_ago)
+            .order_by(resident_codes.c.created_at)
+        ).scalars()
+    )
+    if len(times) >= per_day:
+        wait = (times[len(times) - per_day] + timedelta(days=1) - now).total_seconds()
+        raise RateLimited("too many codes asked for this phone today; try again later", wait)
+    recent = [t for t in times if t > window_start]
+    if len(recent) >= CODES_PER_WINDOW:
+        wait = (recent[len(recent) - CODES_PER_WINDOW] - window_start).total_seconds()
+        raise RateLimited("too many codes asked for this phone; wait a few minutes", wait)
+
+
 def request_code(
     conn: Connection,
     phone: str,
@@ -52,24 +77,34 @@ def request_code(
     secret_key: str,
     sender: CodeSender,
     now: datetime | None = None,
+    per_day: int = DEFAULT_CODES_PER_DAY,
+    deliverable: bool = True,
 ) -> None:
-    """Send a one-time code if the phone is on a record. The caller answers the same either
-    way, so nobody learns whose phone is registered."""
+    """Make a one-time code and hand it to `sender` if the phone is on a record (and the
+    caller's own check, `deliverable`, passed).
+
+    The database work is the same for any phone: a code row is stored (and counted against
+    the phone's limits) even when nothing is sent, so neither the answer nor its timing
+    tells whose phone is registered. `sender` should queue the message and deliver it after
+    the answer has gone (see `otp.Outgoing`)."""
     now = now or utcnow()
     number = _phone(phone)
-    if not _has_record(conn, number):
-        return
+    phone_hash = keyed_hash(secret_key, f"phone:{number}")
+    _check_code_limits(conn, phone_hash, now, per_day)
+    known = _has_record(conn, number)
     code = f"{secrets.randbelow(10**6):06d}"
     conn.execute(
         resident_codes.insert().values(
-            phone_hash=keyed_hash(secret_key, f"phone:{number}"),
+            phone_hash=phone_hash,
             code_hash=keyed_hash(secret_key, f"code:{number}:{code}"),
-            attempts=0,
+            # A code never sent cannot be used: it starts with its attempts spent.
+            attempts=0 if known and deliverable else MAX_ATTEMPTS,
             created_at=now,
             expires_at=now + timedelta(minutes=CODE_MINUTES),
         )
     )
-    sender.send(number, f"gridwork 验证码 {code}，{CODE_MINUTES} 分钟内有效。Your code: {code}")
+    if known and deliverable:
+        sender.send(number, f"gridwork 验证码 {code}，{CODE_MINUTES} 分钟内有效。Your code: {code}")
 
 
 def sign_in(
@@ -116,17 +151,31 @@ def sign_in(
     return token, TOKEN_HOURS * 3600
 
 
-def phone_from_token(conn: Connection, token: str, *, secret_key: str) -> str:
+def phone_from_token(
+    conn: Connection, token: str, *, secret_key: str, previous_keys: Sequence[str] = ()
+) -> str:
     """The phone a resident token was issued to, or NotAuthenticated."""
     row = conn.execute(
         select(resident_tokens.c.phone, resident_tokens.c.expires_at).where(
-            resident_tokens.c.token_hash == keyed_hash(secret_key, token)
+            resident_tokens.c.token_hash.in_(keyed_hashes(secret_key, previous_keys, token))
         )
     ).first()
     if row is None or row.expires_at < utcnow():
         raise NotAuthenticated("sign in again: POST /api/v1/resident/code, then /resident/token")
     phone: str = row.phone
     return phone
+
+
+def sign_out(
+    conn: Connection, token: str, *, secret_key: str, previous_keys: Sequence[str] = ()
+) -> None:
+    """The resident token stops working at once (deleted; expired ones are swept too)."""
+    conn.execute(
+        delete(resident_tokens).where(
+            resident_tokens.c.token_hash.in_(keyed_hashes(secret_key, previous_keys, token))
+        )
+    )
+    conn.execute(delete(resident_tokens).where(resident_tokens.c.expires_at < utcnow()))
 
 
 def _my_rows(conn: Connection, phone: str) -> list[Any]:

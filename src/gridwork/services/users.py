@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -29,6 +30,12 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 def keyed_hash(secret_key: str, value: str) -> str:
     """HMAC-SHA256 of a token or case secret; the database never holds the value itself."""
     return hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hashes(secret_key: str, previous_keys: Sequence[str], value: str) -> list[str]:
+    """The keyed hashes `value` may be stored under: the current key's, then those of the
+    keys it replaced (still accepted during a rotation; see `previous_secret_keys`)."""
+    return [keyed_hash(k, value) for k in (secret_key, *previous_keys)]
 
 
 def parse_role(role: str) -> Role:
@@ -142,12 +149,14 @@ def issue_token(
     return token, ttl_hours * 3600
 
 
-def actor_from_token(conn: Connection, token: str, *, secret_key: str) -> Actor:
+def actor_from_token(
+    conn: Connection, token: str, *, secret_key: str, previous_keys: Sequence[str] = ()
+) -> Actor:
     """The user a bearer token belongs to, or NotAuthenticated."""
     row = conn.execute(
         select(users.c.id, users.c.username, users.c.is_active, api_tokens.c.expires_at)
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_hash == keyed_hash(secret_key, token))
+        .where(api_tokens.c.token_hash.in_(keyed_hashes(secret_key, previous_keys, token)))
     ).first()
     if row is None or not row.is_active or row.expires_at < utcnow():
         raise NotAuthenticated("the token is invalid or has expired; log in again")
@@ -164,6 +173,9 @@ def actor_for_username(conn: Connection, username: str) -> Actor | None:
     return None if row is None else _actor(conn, row.id, row.username)
 
 
-def revoke_token(conn: Connection, token: str, *, secret_key: str) -> None:
+def revoke_token(
+    conn: Connection, token: str, *, secret_key: str, previous_keys: Sequence[str] = ()
+) -> None:
     """Sign out: the token stops working at once."""
-    conn.execute(delete(api_tokens).where(api_tokens.c.token_hash == keyed_hash(secret_key, token)))
+    hashes = keyed_hashes(secret_key, previous_keys, token)
+    conn.execute(delete(api_tokens).where(api_tokens.c.token_hash.in_(hashes)))

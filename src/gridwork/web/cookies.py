@@ -1,4 +1,4 @@
-"""The one way the web sets a private cookie: HttpOnly, SameSite=Strict, Secure in prod."""
+"""The one way the web sets a private cookie: HttpOnly, SameSite=Strict, Secure outside dev."""
 
 from __future__ import annotations
 
@@ -17,6 +17,6 @@ def set_private_cookie(
         max_age=max_age,
         httponly=True,
         samesite="strict",
-        secure=settings.env == "prod",
+        secure=settings.env != "dev",  # test and staging are served over HTTPS too
         path=path,
     )

@@ -58,6 +58,11 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+def bearer_token(request: Request) -> str | None:
+    """The request's bearer token, if any (a malformed header is refused)."""
+    return _bearer(request)
+
+
 SESSION_COOKIE = "gridwork_session"
 
 
@@ -84,7 +89,9 @@ async def optional_actor(request: Request) -> Actor | None:
 
     def lookup() -> Actor:
         with db.transaction() as conn:
-            return actor_from_token(conn, token, secret_key=settings.secret_key)
+            return actor_from_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
 
     return await run_in_threadpool(lookup)
 
@@ -122,7 +129,9 @@ async def require_resident(
 
     def lookup() -> str:
         with db.transaction() as conn:
-            return phone_from_token(conn, token, secret_key=settings.secret_key)
+            return phone_from_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
 
     return await run_in_threadpool(lookup)
 
@@ -156,9 +165,19 @@ async def staff_or_resident(
     def lookup() -> Actor | str:
         with db.transaction() as conn:
             try:
-                return actor_from_token(conn, token, secret_key=settings.secret_key)
+                return actor_from_token(
+                    conn,
+                    token,
+                    secret_key=settings.secret_key,
+                    previous_keys=settings.previous_keys,
+                )
             except NotAuthenticated:
-                return phone_from_token(conn, token, secret_key=settings.secret_key)
+                return phone_from_token(
+                    conn,
+                    token,
+                    secret_key=settings.secret_key,
+                    previous_keys=settings.previous_keys,
+                )
 
     return await run_in_threadpool(lookup)
 

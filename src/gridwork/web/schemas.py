@@ -21,7 +21,11 @@ class CaseIn(BaseModel):
     lat: float | None = None
     lng: float | None = None
     reporter: ReporterIn | None = None
-    channel: str = Field(default="web", max_length=16)
+    channel: str | None = Field(
+        default=None,
+        max_length=16,
+        description="anonymous: web (default) or app; staff: patrol (default), phone or walk_in",
+    )
     address: str | None = Field(default=None, max_length=300)
     attributes: dict[str, str | list[str]] | None = None
     private: bool = Field(

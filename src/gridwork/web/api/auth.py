@@ -63,7 +63,9 @@ def sign_in(
                 ttl_hours=settings.token_ttl_hours,
                 kind=kind,
             )
-            actor = actor_from_token(conn, token, secret_key=settings.secret_key)
+            actor = actor_from_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
     except NotAuthenticated:
         guard.failed(account, ip)
         raise
@@ -110,7 +112,9 @@ def close_session(request: Request, db: DbDep, settings: SettingsDep) -> Respons
     token = _bearer_token(request) or request.cookies.get(SESSION_COOKIE)
     if token:
         with db.transaction(write=True) as conn:
-            revoke_token(conn, token, secret_key=settings.secret_key)
+            revoke_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -14,8 +14,9 @@ from gridwork.services.cases import (
     get_case_for,
     get_case_for_resident,
     list_cases_for,
+    reissue_case_secret,
 )
-from gridwork.services.intake import Report, sender_scope
+from gridwork.services.intake import Report, reporting_channel, sender_scope
 from gridwork.services.intake_batch import Intake, submit_reports
 from gridwork.services.publication import PublicityChange, PublicityView, set_publicity
 from gridwork.web.database import Database
@@ -41,7 +42,11 @@ SecretHeader = Annotated[
 
 IdempotencyHeader = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="a retry with the same key returns the same case"),
+    Header(
+        alias="Idempotency-Key",
+        description="a retry with the same key and body returns the same case; anonymous "
+        "senders must use a random UUID (or 22+ base64url characters)",
+    ),
 ]
 
 
@@ -62,7 +67,7 @@ async def create(
         lng=body.lng,
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
-        channel=body.channel,
+        channel=reporting_channel(actor, body.channel),
         address=body.address,
         attributes=body.attributes or {},
         publicity=Publicity.PRIVATE if body.private else Publicity.PUBLIC,
@@ -106,12 +111,42 @@ def show(
     """A case with its timeline: staff by id, the reporter by reference and secret."""
     if actor is None and secret is not None:
         with db.transaction() as conn:
-            view = get_case_for_resident(conn, case_ref, secret, secret_key=settings.secret_key)
+            view = get_case_for_resident(
+                conn,
+                case_ref,
+                secret,
+                secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
+            )
     else:
         staff = actor_required(actor)
         with db.transaction(write=True) as conn:  # the read is audited
             view = get_case_for(conn, staff, case_ref, key=settings.secret_key)
     return to_json(view, zone)
+
+
+@router.post("/{case_ref}/secret")
+def new_secret(
+    db: DbDep,
+    settings: SettingsDep,
+    actor: MaybeActorDep,
+    case_ref: str,
+    secret: SecretHeader = None,
+) -> dict[str, str]:
+    """Re-issue a case's follow-up code (the reporter with the current one, or staff who can
+    see the case); the old code stops working at once."""
+    if actor is None and secret is None:
+        actor_required(actor)
+    with db.transaction(write=True) as conn:
+        reference, fresh = reissue_case_secret(
+            conn,
+            actor,
+            case_ref,
+            secret=secret,
+            secret_key=settings.secret_key,
+            previous_keys=settings.previous_keys,
+        )
+    return {"reference": reference, "secret": fresh}
 
 
 @router.post("/{case_ref}/actions")
@@ -132,7 +167,13 @@ def act(
     )
     with db.transaction(write=True) as conn:
         view = act_on_case(
-            conn, actor, case_ref, request, secret=secret, secret_key=settings.secret_key
+            conn,
+            actor,
+            case_ref,
+            request,
+            secret=secret,
+            secret_key=settings.secret_key,
+            previous_keys=settings.previous_keys,
         )
     return to_json(view, zone)
 

@@ -6,12 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.background import BackgroundTask
 
 from gridwork.domain.errors import NotAuthenticated
 from gridwork.domain.people import clean_phone
 from gridwork.services import resident_auth
-from gridwork.web.deps import DbDep, GuardDep, ResidentDep, SettingsDep, ZoneDep, client_ip
+from gridwork.services.otp import Outgoing
+from gridwork.web.deps import (
+    DbDep,
+    GuardDep,
+    ResidentDep,
+    SettingsDep,
+    ZoneDep,
+    bearer_token,
+    client_ip,
+)
 from gridwork.web.people_schemas import CodeIn, PhoneIn
 from gridwork.web.render import to_json
 
@@ -27,9 +37,15 @@ def send_code(
     account, ip = f"phone:{phone}", client_ip(request)
     guard.check(account, ip)
     guard.failed(account, ip)  # each code sent counts, so codes cannot be sprayed
-    sender = request.app.state.otp_sender
+    outgoing = Outgoing(request.app.state.otp_sender)
     with db.transaction(write=True) as conn:
-        resident_auth.request_code(conn, body.phone, secret_key=settings.secret_key, sender=sender)
+        resident_auth.request_code(
+            conn,
+            body.phone,
+            secret_key=settings.secret_key,
+            sender=outgoing,
+            per_day=settings.otp_codes_per_day,
+        )
     return JSONResponse(
         {
             "sent": True,
@@ -37,6 +53,7 @@ def send_code(
             "message": "if this phone is on a record, a code is on its way",
         },
         status_code=202,
+        background=BackgroundTask(outgoing.deliver),  # sent after the answer, for any phone
     )
 
 
@@ -56,6 +73,17 @@ def sign_in(
     guard.succeeded(account)
     token, seconds = result
     return {"access_token": token, "token_type": "bearer", "expires_in": seconds}
+
+
+@router.delete("/resident/token", status_code=204)
+def sign_out(request: Request, db: DbDep, settings: SettingsDep, _phone: ResidentDep) -> Response:
+    """Sign out: the resident token stops working at once."""
+    token = bearer_token(request) or ""
+    with db.transaction(write=True) as conn:
+        resident_auth.sign_out(
+            conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+        )
+    return Response(status_code=204)
 
 
 @router.get("/me")

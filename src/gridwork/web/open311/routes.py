@@ -208,7 +208,10 @@ async def post_request(request: Request, fmt: str) -> Response:
 
     def stored(conn: Connection, photo: Photo | None) -> Any:
         integrator = integrator_for_key(
-            conn, _first(fields, "api_key"), secret_key=settings.secret_key
+            conn,
+            _first(fields, "api_key"),
+            secret_key=settings.secret_key,
+            previous_keys=settings.previous_keys,
         )
         return create_request(
             conn,
@@ -306,7 +309,10 @@ async def get_updates(request: Request, fmt: str) -> Response:
         end = _blank_is_none(q.get("end_date"))
         with db.transaction() as conn:
             integrator = integrator_for_key(
-                conn, _blank_is_none(q.get("api_key")), secret_key=settings.secret_key
+                conn,
+                _blank_is_none(q.get("api_key")),
+                secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
             )
             return find_updates(
                 conn,
@@ -332,7 +338,10 @@ async def post_update(request: Request, fmt: str) -> Response:
         name = " ".join(p for p in (_first(fields, "first_name"), _first(fields, "last_name")) if p)
         with db.transaction(write=True) as conn:
             integrator = integrator_for_key(
-                conn, _first(fields, "api_key"), secret_key=settings.secret_key
+                conn,
+                _first(fields, "api_key"),
+                secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
             )
             return add_update(
                 conn,

@@ -17,7 +17,7 @@ from gridwork.services.otp import CodeSender
 from gridwork.web.deps import DbDep, GuardDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, safe_next, to_signin
-from gridwork.web.pages.resident_session import resident_phone, send_code, sign_in
+from gridwork.web.pages.resident_session import resident_phone, send_code, sign_in, sign_out
 
 router = APIRouter(include_in_schema=False)
 Phone = Annotated[str, Form(max_length=30)]
@@ -152,10 +152,16 @@ def resident_code(
     form, back = {"phone": phone}, safe_next(next, "/")
 
     def send(conn: Connection, sender: CodeSender) -> None:
-        resident_auth.request_code(conn, phone, secret_key=settings.secret_key, sender=sender)
+        resident_auth.request_code(
+            conn,
+            phone,
+            secret_key=settings.secret_key,
+            sender=sender,
+            per_day=settings.otp_codes_per_day,
+        )
 
     try:
-        send_code(request, db, guard, phone, send)
+        delivery = send_code(request, db, guard, phone, send)
     except GridworkError as error:
         return pages.render(
             request,
@@ -167,7 +173,15 @@ def resident_code(
             error=error,
             next=back,
         )
-    return pages.render(request, "resident_signin.html", actor, step="code", form=form, next=back)
+    answer = pages.render(request, "resident_signin.html", actor, step="code", form=form, next=back)
+    answer.background = delivery  # the code goes out after this answer
+    return answer
+
+
+@router.post("/me/signout")
+def resident_signout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    """A resident signs out on this browser: the token is revoked, not just forgotten."""
+    return sign_out(request, RedirectResponse("/?done=signed_out", status_code=303), db, settings)
 
 
 @router.post("/me/signin/verify")

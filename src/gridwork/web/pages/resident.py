@@ -10,15 +10,27 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from gridwork.domain.errors import GridworkError, InvalidInput, NotFound
 from gridwork.domain.publication import Publicity
-from gridwork.services.cases import ActionRequest, act_on_case, get_case_for_resident
+from gridwork.services.cases import (
+    ActionRequest,
+    act_on_case,
+    get_case_for_resident,
+    reissue_case_secret,
+)
 from gridwork.services.categories import list_categories
 from gridwork.services.duplicates import suggestions
-from gridwork.services.intake import Report, questions_for, submit_report
+from gridwork.services.intake import (
+    Report,
+    questions_for,
+    reporting_channel,
+    sender_scope,
+    submit_report,
+)
 from gridwork.services.outlines import grid_outlines_near, map_centre
 from gridwork.web.cookies import set_private_cookie
 from gridwork.web.deps import DbDep, LocatorDep, MaybeActorDep, SettingsDep
 from gridwork.web.origin import refuse_cross_site
 from gridwork.web.pages.common import PagesDep
+from gridwork.web.pages.resident_session import resident_scope
 from gridwork.web.photos import photo_from, photo_url, storing
 
 router = APIRouter(include_in_schema=False)
@@ -150,13 +162,13 @@ async def report(
             lng=point[1],
             reporter_name=name or None,
             reporter_phone=phone or None,
-            channel="patrol" if actor is not None else "web",
+            channel=reporting_channel(actor, None),
             address=address or None,
             attributes=answers,
             media_url=photo_url(request, picture) if picture else None,
             publicity=Publicity.PRIVATE if private else Publicity.PUBLIC,
         )
-        scope = f"user:{actor.user_id}" if actor else "web-form"
+        scope = sender_scope(actor, resident_scope(request, db, settings))
 
         def store(conn: Any) -> tuple[dict[str, Any], str, bool]:
             view, secret, replayed = submit_report(
@@ -217,7 +229,13 @@ def track_lookup(
     reference = reference.strip().upper()
     try:
         with db.transaction() as conn:
-            get_case_for_resident(conn, reference, secret.strip(), secret_key=settings.secret_key)
+            get_case_for_resident(
+                conn,
+                reference,
+                secret.strip(),
+                secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
+            )
     except NotFound as error:
         return pages.render(
             request,
@@ -256,13 +274,28 @@ def track(
     settings: SettingsDep,
     reference: str,
     new: str = "",
+    renewed: str = "",
 ) -> Response:
     secret = _secret_for(request, reference)
     if not secret:
         return RedirectResponse("/track", status_code=303)
     with db.transaction() as conn:
-        view = get_case_for_resident(conn, reference, secret, secret_key=settings.secret_key)
-    return pages.render(request, "track.html", actor, case=view, secret=secret, new=bool(new))
+        view = get_case_for_resident(
+            conn,
+            reference,
+            secret,
+            secret_key=settings.secret_key,
+            previous_keys=settings.previous_keys,
+        )
+    return pages.render(
+        request,
+        "track.html",
+        actor,
+        case=view,
+        secret=secret,
+        new=bool(new),
+        renewed=bool(renewed),
+    )
 
 
 @router.post("/track/{reference}/rate")
@@ -294,10 +327,17 @@ def rate(
                 ActionRequest(chosen, note=comment or None, rating=stars),
                 secret=secret,
                 secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
             )
     except GridworkError as error:
         with db.transaction() as conn:
-            view = get_case_for_resident(conn, reference, secret, secret_key=settings.secret_key)
+            view = get_case_for_resident(
+                conn,
+                reference,
+                secret,
+                secret_key=settings.secret_key,
+                previous_keys=settings.previous_keys,
+            )
         return pages.render(
             request,
             "track.html",
@@ -309,3 +349,26 @@ def rate(
             form={"rating": rating, "comment": comment},
         )
     return RedirectResponse(f"/track/{reference}?thanks=1", status_code=303)
+
+
+@router.post("/track/{reference}/new-code")
+def new_code(request: Request, db: DbDep, settings: SettingsDep, reference: str) -> Response:
+    """The reporter gets a new follow-up code; the old one (perhaps seen by someone else)
+    stops working at once."""
+    secret = _secret_for(request, reference)
+    if not secret:
+        return RedirectResponse("/track", status_code=303)
+    with db.transaction(write=True) as conn:
+        ref, fresh = reissue_case_secret(
+            conn,
+            None,
+            reference,
+            secret=secret,
+            secret_key=settings.secret_key,
+            previous_keys=settings.previous_keys,
+        )
+    response = RedirectResponse(f"/track/{ref}?renewed=1", status_code=303)
+    set_private_cookie(
+        response, settings, CASE_COOKIE + ref, fresh, CASE_DAYS * 86400, path=_case_cookie_path(ref)
+    )
+    return response

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import Connection
+from starlette.background import BackgroundTask
 
 from gridwork.config import Settings
 from gridwork.domain.errors import NotAuthenticated
 from gridwork.domain.people import clean_phone
 from gridwork.services import resident_auth
-from gridwork.services.otp import CodeSender
+from gridwork.services.otp import CodeSender, Outgoing
+from gridwork.services.users import keyed_hash
 from gridwork.web.cookies import set_private_cookie
 from gridwork.web.database import Database
 from gridwork.web.deps import client_ip
@@ -29,14 +31,17 @@ def send_code(
     guard: SignInGuard,
     phone: str,
     send: Callable[[Connection, CodeSender], None],
-) -> None:
+) -> BackgroundTask:
     """Throttle, then let `send` decide whether the phone gets a code (the caller answers
-    the same either way, so nobody learns whose phone is registered)."""
+    the same either way, so nobody learns whose phone is registered). The answer must carry
+    the returned task: it delivers the code after the answer has gone."""
     account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
     guard.check(account, ip)
     guard.failed(account, ip)  # every code sent counts against the limits
+    outgoing = Outgoing(request.app.state.otp_sender)
     with db.transaction(write=True) as conn:
-        send(conn, request.app.state.otp_sender)
+        send(conn, outgoing)
+    return BackgroundTask(outgoing.deliver)
 
 
 def sign_in(
@@ -62,6 +67,26 @@ def sign_in(
     return response
 
 
+def sign_out(request: Request, response: Response, db: Database, settings: Settings) -> Response:
+    """Revoke this browser's resident token in the database and clear its cookie."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    if token:
+        with db.transaction(write=True) as conn:
+            resident_auth.sign_out(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
+    response.delete_cookie(
+        TOKEN_COOKIE, path="/", httponly=True, samesite="strict", secure=settings.env != "dev"
+    )
+    return response
+
+
+def resident_scope(request: Request, db: Database, settings: Settings) -> str | None:
+    """The keyed hash of the signed-in resident's phone (their idempotency namespace)."""
+    phone = resident_phone(request, db, settings)
+    return None if phone is None else keyed_hash(settings.secret_key, f"resident:{phone}")
+
+
 def resident_phone(request: Request, db: Database, settings: Settings) -> str | None:
     """The phone of the resident signed in on this browser, if any."""
     token = request.cookies.get(TOKEN_COOKIE)
@@ -70,6 +95,8 @@ def resident_phone(request: Request, db: Database, settings: Settings) -> str | 
     refuse_cross_site(request)
     try:
         with db.transaction() as conn:
-            return resident_auth.phone_from_token(conn, token, secret_key=settings.secret_key)
+            return resident_auth.phone_from_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
     except NotAuthenticated:
         return None

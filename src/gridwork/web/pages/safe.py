@@ -44,13 +44,18 @@ def safe_code(
     way, so nobody learns who lives where."""
     form = {"reference": reference.strip().upper(), "phone": phone}
     try:
-        send_code(
+        delivery = send_code(
             request,
             db,
             guard,
             phone,
             lambda conn, sender: request_household_code(
-                conn, reference, phone, secret_key=settings.secret_key, sender=sender
+                conn,
+                reference,
+                phone,
+                secret_key=settings.secret_key,
+                sender=sender,
+                per_day=settings.otp_codes_per_day,
             ),
         )
     except GridworkError as error:
@@ -63,7 +68,9 @@ def safe_code(
             form=form,
             error=error,
         )
-    return pages.render(request, "safe.html", actor, step="code", form=form)
+    answer = pages.render(request, "safe.html", actor, step="code", form=form)
+    answer.background = delivery  # the code goes out after this answer
+    return answer
 
 
 @router.post("/safe/verify")

@@ -62,7 +62,9 @@ def signout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with db.transaction(write=True) as conn:
-            revoke_token(conn, token, secret_key=settings.secret_key)
+            revoke_token(
+                conn, token, secret_key=settings.secret_key, previous_keys=settings.previous_keys
+            )
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
