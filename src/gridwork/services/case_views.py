@@ -45,8 +45,9 @@ def case_summary(row: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
-def staff_view(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A case as staff in scope see it: who handles it, who reported it, the full timeline."""
+def staff_view(conn: Connection, row: Mapping[Any, Any], *, reporter: bool) -> dict[str, Any]:
+    """A case as staff in scope see it: who handles it, the full timeline, and who reported
+    it when `reporter` (the reader works the case: `cases.shows_reporter`), else null."""
     view = case_summary(row)
     area_name = conn.execute(
         select(areas.c.name).where(areas.c.code == row["area_code"])
@@ -60,7 +61,9 @@ def staff_view(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any]:
         area_name=area_name,
         handler_unit=row["handler_unit"],
         assignee=assignee,
-        reporter={"name": row["reporter_name"], "phone": row["reporter_phone"]},
+        reporter=(
+            {"name": row["reporter_name"], "phone": row["reporter_phone"]} if reporter else None
+        ),
         allowed_actions=[a.value for a in allowed_actions(Status(row["status"]))],
         timeline=_timeline(conn, row["id"], with_actors=True),
         merged_into=_merged_into(conn, row),

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, desc, func, or_, select, update
 
 from gridwork.domain import cases as rules
-from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
+from gridwork.domain.access import (
+    CASE_ASSIGNEES,
+    RESIDENT_ACTIONS,
+    Actor,
+    Role,
+    may_be_assigned,
+    may_see_reporter,
+    may_take,
+)
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
@@ -67,6 +75,20 @@ def is_visible_to(actor: Actor, row: Mapping[Any, Any]) -> bool:
     )
 
 
+def roles_on_case(actor: Actor, row: Mapping[Any, Any]) -> set[Role]:
+    """The roles the actor holds over the case's unit and handling unit; its assignee works it
+    as a grid worker."""
+    roles = actor.roles_over([row["area_code"], row["handler_unit"]])
+    if row["assignee_id"] == actor.user_id:
+        roles.add(Role.GRID_WORKER)
+    return roles
+
+
+def shows_reporter(actor: Actor, row: Mapping[Any, Any]) -> bool:
+    """Whether the actor's view of the case carries the reporter's name and phone."""
+    return may_see_reporter(roles_on_case(actor, row))
+
+
 def _visible_filter(actor: Actor) -> Any:
     codes = scope_codes(actor)
     return or_(
@@ -96,11 +118,12 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
     )
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
-    if row["reporter_name"] is not None or row["reporter_phone"] is not None:
+    reporter = shows_reporter(actor, row)
+    if reporter and (row["reporter_name"] is not None or row["reporter_phone"] is not None):
         record_reads(
             conn, Reader.of(actor), Purpose.CASE.value, "read", "case", [row["id"]], key=key
         )
-    return staff_view(conn, row)
+    return staff_view(conn, row, reporter=reporter)
 
 
 def _by_reference(conn: Connection, reference: str, secret: str, secret_key: str) -> RowMapping:
@@ -239,16 +262,15 @@ def act_on_case(
         now=now,
     )
     fresh = load_case(conn, row["id"])
-    return staff_view(conn, fresh) if actor else resident_view(conn, fresh)
+    if actor is None:
+        return resident_view(conn, fresh)
+    return staff_view(conn, fresh, reporter=shows_reporter(actor, fresh))
 
 
 def require_action(actor: Actor, row: RowMapping, action: Action) -> None:
     """PermissionDenied unless one of the actor's roles over the case (or its assignment to
     them) permits `action`."""
-    roles = actor.roles_over([row["area_code"], row["handler_unit"]])
-    if row["assignee_id"] == actor.user_id:
-        roles.add(Role.GRID_WORKER)
-    if not may_take(roles, action):
+    if not may_take(roles_on_case(actor, row), action):
         raise PermissionDenied(f"your role may not {action.value} this case")
 
 
@@ -382,9 +404,14 @@ def _assignment(conn: Connection, row: RowMapping, assignee: str | None) -> dict
     ).first()
     if user is None:
         raise InvalidInput(f"no user {target!r}", field="assignee")
-    codes = conn.execute(select(grants.c.area_code).where(grants.c.user_id == user.id)).scalars()
-    if not any(c.startswith(unit) or unit.startswith(c) for c in codes):
+    held = conn.execute(
+        select(grants.c.role, grants.c.area_code).where(grants.c.user_id == user.id)
+    ).all()
+    on_branch = [g for g in held if g.area_code.startswith(unit) or unit.startswith(g.area_code)]
+    if not on_branch:
         raise InvalidInput(f"{target} does not work within {unit}", field="assignee")
+    if not may_be_assigned(Role(g.role) for g in on_branch):
+        raise InvalidInput(f"{target}'s role does not work cases", field="assignee")
     return {"assignee_id": user.id, "handler_unit": None}
 
 
@@ -410,7 +437,7 @@ def dispatch_targets(conn: Connection, view: dict[str, Any]) -> list[dict[str, s
         .join(grants, grants.c.user_id == users.c.id)
         .where(
             users.c.is_active.is_(True),
-            grants.c.role.in_([Role.GRID_WORKER.value, Role.COMMUNITY_STAFF.value]),
+            grants.c.role.in_(sorted(r.value for r in CASE_ASSIGNEES)),
             or_(in_subtree(grants.c.area_code, unit), grants.c.area_code == unit[:12]),
         )
         .order_by(grants.c.area_code, users.c.username)

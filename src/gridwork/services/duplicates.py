@@ -21,6 +21,7 @@ from gridwork.services.cases import (
     load_case,
     require_action,
     resolve_case_id,
+    shows_reporter,
 )
 from gridwork.services.clock import utcnow
 from gridwork.store.tables import cases
@@ -146,4 +147,5 @@ def merge_case(
     conn.execute(
         update(cases).where(cases.c.id == duplicate["id"]).values(merged_into_id=survivor["id"])
     )
-    return staff_view(conn, load_case(conn, survivor["id"]))
+    merged = load_case(conn, survivor["id"])
+    return staff_view(conn, merged, reporter=shows_reporter(actor, merged))

@@ -25,7 +25,7 @@ from gridwork.domain.attributes import Answer, Question, check_answers
 from gridwork.domain.errors import Conflict, InvalidInput
 from gridwork.domain.workflow import Status
 from gridwork.services.case_views import resident_view, staff_view
-from gridwork.services.cases import RESIDENT, is_visible_to, load_case
+from gridwork.services.cases import RESIDENT, is_visible_to, load_case, shows_reporter
 from gridwork.services.clock import utcnow
 from gridwork.services.locate import Locator
 from gridwork.services.rollups import count_event, counted_savepoint
@@ -321,6 +321,8 @@ def shown(
 ) -> tuple[dict[str, Any], str, bool]:
     """An intake's outcome as its sender may see it: (view, secret, replayed)."""
     row = done.row
-    visible = actor is not None and is_visible_to(actor, row)
-    view = staff_view(conn, row) if visible else resident_view(conn, row, events=done.events)
+    if actor is not None and is_visible_to(actor, row):
+        view = staff_view(conn, row, reporter=shows_reporter(actor, row))
+    else:
+        view = resident_view(conn, row, events=done.events)
     return view, done.secret, done.replayed
