@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from gridwork.domain.errors import InvalidInput, NotFound
+from gridwork.domain.exports import safe_record
 from gridwork.domain.ids import parse_id
 from gridwork.domain.people import parse_flags, parse_purpose
 from gridwork.services import registry
@@ -147,7 +148,7 @@ def export_residents(
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=registry.EXPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(to_json(rows, zone))
+    writer.writerows(safe_record(r) for r in to_json(rows, zone))
     return Response(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",
