@@ -39,17 +39,15 @@ COVERING = {p: c for p, c in PLACEMENTS.items() if GRID1.startswith(c)}
 
 
 def test_the_role_sets() -> None:
-    assert REPORTER_READERS == set(Role) - {Role.AUDITOR, Role.LEGAL_STAFF}
-    assert CASE_ASSIGNEES == {Role.GRID_WORKER, Role.COMMUNITY_STAFF}
-    assert WELFARE_CHECKERS == {Role.GRID_WORKER, Role.COMMUNITY_STAFF}
+    assert set(Role) - {Role.AUDITOR, Role.LEGAL_STAFF} == REPORTER_READERS
+    assert {Role.GRID_WORKER, Role.COMMUNITY_STAFF} == CASE_ASSIGNEES
+    assert {Role.GRID_WORKER, Role.COMMUNITY_STAFF} == WELFARE_CHECKERS
     assert not may_see_reporter([Role.AUDITOR, Role.LEGAL_STAFF])
     assert may_see_reporter([Role.AUDITOR, Role.GRID_WORKER])
     assert not may_be_assigned([Role.AUDITOR]) and not may_check_welfare([Role.LEGAL_STAFF])
 
 
-def test_only_roles_that_work_a_case_see_its_reporter(
-    conn: Connection, client: TestClient
-) -> None:
+def test_only_roles_that_work_a_case_see_its_reporter(conn: Connection, client: TestClient) -> None:
     load_world(conn)
     case = report_case(client, area_code=GRID1, reporter={"name": NAME, "phone": PHONE})
     failures = []
@@ -144,7 +142,9 @@ def test_an_assignee_without_the_role_cannot_record_the_check(
             update(emergency_tasks).where(emergency_tasks.c.id == task).values(assignee_id=uid)
         )
         answer = client.post(
-            f"/api/v1/emergencies/{emergency}/tasks/{task}", json={"outcome": "safe"}, headers=headers
+            f"/api/v1/emergencies/{emergency}/tasks/{task}",
+            json={"outcome": "safe"},
+            headers=headers,
         )
         assert answer.status_code == 403, answer.text
     done = client.post(
