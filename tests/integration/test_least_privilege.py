@@ -16,6 +16,7 @@ from gridwork.domain.access import (
     may_check_welfare,
     may_see_reporter,
 )
+from gridwork.services.emergency_lists import materialise
 from gridwork.store.emergency_tables import emergency_tasks
 from gridwork.store.tables import users
 from tests.factories import (
@@ -135,6 +136,7 @@ def test_an_assignee_without_the_role_cannot_record_the_check(
     staff, emergency, task = emergency_world(conn, client)
     auditor = login(conn, client, role="auditor", area=JINYUAN, username="checkauditor")
     lawyer = login(conn, client, role="legal_staff", area=GRID1, username="checklawyer")
+    materialise(conn, [task])  # the check gets its row, so it can be handed over
     for name, headers in (("checkauditor", auditor), ("checklawyer", lawyer)):
         uid = conn.execute(users.select().where(users.c.username == name)).one().id
         # a check handed over before assignees were checked
