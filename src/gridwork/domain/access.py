@@ -105,3 +105,31 @@ def holds_any(roles: Iterable[Role], wanted: frozenset[Role]) -> bool:
 EMERGENCY_COMMANDERS = frozenset(
     {Role.COMMUNITY_STAFF, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.ADMIN}
 )
+
+
+# Least privilege on cases. A reporter's name and phone are for the people who work the case
+# (to call back, to find the place): its workers and the desk staff and supervisors of the
+# units that own or handle it. Roles that take no action on cases (auditors, legal staff)
+# see the case without them.
+REPORTER_READERS = frozenset(r for r, actions in ROLE_ACTIONS.items() if actions)
+# Whom a case may be dispatched to: a worker or a community's desk staff. Being assignee
+# lets one start, resolve and escalate, so the assignee must hold one of these roles.
+CASE_ASSIGNEES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+# Who makes welfare checks in an emergency (sees the household's address and why it comes
+# first, and records whether it is safe): the grid's workers and the community's staff.
+WELFARE_CHECKERS = VISITORS
+
+
+def may_see_reporter(roles: Iterable[Role]) -> bool:
+    """Whether one of `roles` (over a case's units, or as its assignee) shows its reporter."""
+    return holds_any(roles, REPORTER_READERS)
+
+
+def may_be_assigned(roles: Iterable[Role]) -> bool:
+    """Whether a user holding `roles` over a case's unit may be its assignee."""
+    return holds_any(roles, CASE_ASSIGNEES)
+
+
+def may_check_welfare(roles: Iterable[Role]) -> bool:
+    """Whether a user holding `roles` over a grid may be given, and record, its welfare checks."""
+    return holds_any(roles, WELFARE_CHECKERS)

@@ -46,11 +46,14 @@ def case_summary(row: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
-def staff_view(conn: Connection, row: Mapping[Any, Any], disclosed: Disclosed) -> dict[str, Any]:
-    """A case as staff in scope see it: who handles it, who reported it, the full timeline.
-
-    The reporter's contact is shown only under a disclosure that audited it."""
-    if names_reporter(row):
+def staff_view(
+    conn: Connection, row: Mapping[Any, Any], disclosed: Disclosed | None
+) -> dict[str, Any]:
+    """A case as staff in scope see it: who handles it, the full timeline, and who reported
+    it. The reporter's contact is shown only under a disclosure that audited it; without
+    one (the reader does not work the case: `cases.case_disclosure`) it is null."""
+    reporter = disclosed is not None
+    if disclosed is not None and names_reporter(row):
         disclosed.require(CASE, row["id"])
     view = case_summary(row)
     area_name = conn.execute(
@@ -65,7 +68,9 @@ def staff_view(conn: Connection, row: Mapping[Any, Any], disclosed: Disclosed) -
         area_name=area_name,
         handler_unit=row["handler_unit"],
         assignee=assignee,
-        reporter={"name": row["reporter_name"], "phone": row["reporter_phone"]},
+        reporter=(
+            {"name": row["reporter_name"], "phone": row["reporter_phone"]} if reporter else None
+        ),
         allowed_actions=[a.value for a in allowed_actions(Status(row["status"]))],
         timeline=_timeline(conn, row["id"], with_actors=True),
         merged_into=_merged_into(conn, row),

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, desc, func, or_, select, update
 
 from gridwork.domain import cases as rules
-from gridwork.domain.access import RESIDENT_ACTIONS, Actor, Role, may_take
+from gridwork.domain.access import (
+    CASE_ASSIGNEES,
+    RESIDENT_ACTIONS,
+    Actor,
+    Role,
+    may_be_assigned,
+    may_see_reporter,
+    may_take,
+)
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from gridwork.domain.ids import parse_id
@@ -29,7 +37,7 @@ from gridwork.services.audit import Reader
 from gridwork.services.case_notices import tell_about_case
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
-from gridwork.services.disclosure import disclose_case, record_change
+from gridwork.services.disclosure import Disclosed, disclose_case, record_change
 from gridwork.services.paging import Page, PageRequest
 from gridwork.services.rollups import count_event
 from gridwork.services.users import keyed_hash, keyed_hashes
@@ -71,6 +79,30 @@ def is_visible_to(actor: Actor, row: Mapping[Any, Any]) -> bool:
     )
 
 
+def roles_on_case(actor: Actor, row: Mapping[Any, Any]) -> set[Role]:
+    """The roles the actor holds over the case's unit and handling unit; its assignee works it
+    as a grid worker."""
+    roles = actor.roles_over([row["area_code"], row["handler_unit"]])
+    if row["assignee_id"] == actor.user_id:
+        roles.add(Role.GRID_WORKER)
+    return roles
+
+
+def shows_reporter(actor: Actor, row: Mapping[Any, Any]) -> bool:
+    """Whether the actor's view of the case carries the reporter's name and phone."""
+    return may_see_reporter(roles_on_case(actor, row))
+
+
+def case_disclosure(
+    conn: Connection, actor: Actor, row: Mapping[Any, Any], action: str, *, key: str
+) -> Disclosed | None:
+    """The audited disclosure under which the actor sees the case's reporter, or None when
+    their role does not show it (`shows_reporter`): nothing shown, nothing audited."""
+    if not shows_reporter(actor, row):
+        return None
+    return disclose_case(conn, actor, row, action, key=key)
+
+
 def _visible_filter(actor: Actor) -> Any:
     codes = scope_codes(actor)
     return or_(
@@ -100,7 +132,7 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
     )
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
-    return staff_view(conn, row, disclose_case(conn, actor, row, "read", key=key))
+    return staff_view(conn, row, case_disclosure(conn, actor, row, "read", key=key))
 
 
 def _by_reference(
@@ -310,16 +342,13 @@ def act_on_case(
     fresh = load_case(conn, row["id"])
     if actor is None:  # the reporter, holding their case's secret: their own data
         return resident_view(conn, fresh)
-    return staff_view(conn, fresh, disclose_case(conn, actor, fresh, "acted", key=secret_key))
+    return staff_view(conn, fresh, case_disclosure(conn, actor, fresh, "acted", key=secret_key))
 
 
 def require_action(actor: Actor, row: RowMapping, action: Action) -> None:
     """PermissionDenied unless one of the actor's roles over the case (or its assignment to
     them) permits `action`."""
-    roles = actor.roles_over([row["area_code"], row["handler_unit"]])
-    if row["assignee_id"] == actor.user_id:
-        roles.add(Role.GRID_WORKER)
-    if not may_take(roles, action):
+    if not may_take(roles_on_case(actor, row), action):
         raise PermissionDenied(f"your role may not {action.value} this case")
 
 
@@ -464,9 +493,14 @@ def _assignment(conn: Connection, row: RowMapping, assignee: str | None) -> dict
     ).first()
     if user is None:
         raise InvalidInput(f"no user {target!r}", field="assignee")
-    codes = conn.execute(select(grants.c.area_code).where(grants.c.user_id == user.id)).scalars()
-    if not any(c.startswith(unit) or unit.startswith(c) for c in codes):
+    held = conn.execute(
+        select(grants.c.role, grants.c.area_code).where(grants.c.user_id == user.id)
+    ).all()
+    on_branch = [g for g in held if g.area_code.startswith(unit) or unit.startswith(g.area_code)]
+    if not on_branch:
         raise InvalidInput(f"{target} does not work within {unit}", field="assignee")
+    if not may_be_assigned(Role(g.role) for g in on_branch):
+        raise InvalidInput(f"{target}'s role does not work cases", field="assignee")
     return {"assignee_id": user.id, "handler_unit": None}
 
 
@@ -492,7 +526,7 @@ def dispatch_targets(conn: Connection, view: dict[str, Any]) -> list[dict[str, s
         .join(grants, grants.c.user_id == users.c.id)
         .where(
             users.c.is_active.is_(True),
-            grants.c.role.in_([Role.GRID_WORKER.value, Role.COMMUNITY_STAFF.value]),
+            grants.c.role.in_(sorted(r.value for r in CASE_ASSIGNEES)),
             or_(in_subtree(grants.c.area_code, unit), grants.c.area_code == unit[:12]),
         )
         .order_by(grants.c.area_code, users.c.username)

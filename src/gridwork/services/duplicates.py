@@ -18,13 +18,13 @@ from gridwork.services.case_views import staff_view
 from gridwork.services.cases import (
     ActionRequest,
     apply_action,
+    case_disclosure,
     is_visible_to,
     load_case,
     require_action,
     resolve_case_id,
 )
 from gridwork.services.clock import utcnow
-from gridwork.services.disclosure import disclose_case
 from gridwork.services.publication import published
 from gridwork.store.tables import cases
 
@@ -179,4 +179,4 @@ def merge_case(
         update(cases).where(cases.c.id == duplicate["id"]).values(merged_into_id=survivor["id"])
     )
     fresh = load_case(conn, survivor["id"])
-    return staff_view(conn, fresh, disclose_case(conn, actor, fresh, "merged", key=key))
+    return staff_view(conn, fresh, case_disclosure(conn, actor, fresh, "merged", key=key))

@@ -14,7 +14,14 @@ import numpy as np
 from sqlalchemy import Connection, RowMapping, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gridwork.domain.access import EMERGENCY_COMMANDERS, VISITORS, Actor, Role
+from gridwork.domain.access import (
+    EMERGENCY_COMMANDERS,
+    WELFARE_CHECKERS,
+    Actor,
+    Grant,
+    Role,
+    may_check_welfare,
+)
 from gridwork.domain.areas import Level, ancestor_codes, is_valid_code
 from gridwork.domain.emergencies import (
     NEED_CATEGORY,
@@ -566,10 +573,11 @@ def record_outcome(
     now = now or utcnow()
     emergency = _emergency(conn, ref)
     task = _task(conn, emergency["id"], task_ref)
-    if task["assignee_id"] != actor.user_id:
-        require_role(
-            actor, task["grid_code"], VISITORS, "record welfare checks", f"no task {task_ref}"
-        )
+    # Being the assignee is not enough: a check handed over before assignees were
+    # checked (or to someone whose grant has since changed) is recorded by a checker only.
+    require_role(
+        actor, task["grid_code"], WELFARE_CHECKERS, "record welfare checks", f"no task {task_ref}"
+    )
     try:
         found = Outcome(outcome)
     except ValueError:
@@ -661,6 +669,12 @@ def reassign(
     ).scalar_one_or_none()
     if worker is None:
         raise InvalidInput(f"no active user {username!r}", field="assignee")
+    held = [
+        Grant(Role(r.role), r.area_code)
+        for r in conn.execute(
+            select(grants.c.role, grants.c.area_code).where(grants.c.user_id == worker)
+        )
+    ]
     if len(task_ids) > MAX_REASSIGN:
         raise InvalidInput(f"at most {MAX_REASSIGN} tasks at once", field="task_ids")
     materialise(conn, task_ids)
@@ -673,6 +687,11 @@ def reassign(
         raise NotFound("some of those tasks are not in this emergency")
     for t in tasks:
         require_role(actor, t.grid_code, EMERGENCY_COMMANDERS, "reassign tasks", f"no task {t.id}")
+    for t in tasks:  # the household's address and vulnerability go to a checker of its grid
+        if not may_check_welfare(g.role for g in held if g.covers(t.grid_code)):
+            raise InvalidInput(
+                f"{username} does not make welfare checks in grid {t.grid_code}", field="assignee"
+            )
     last = last_position(conn, emergency["id"], worker)
     for offset, t in enumerate(sorted(tasks), start=1):
         conn.execute(

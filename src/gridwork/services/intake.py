@@ -28,9 +28,13 @@ from gridwork.domain.errors import Conflict, InvalidInput
 from gridwork.domain.publication import Publicity
 from gridwork.domain.workflow import Status
 from gridwork.services.case_views import resident_view, staff_view
-from gridwork.services.cases import RESIDENT, is_visible_to, load_case
+from gridwork.services.cases import (
+    RESIDENT,
+    case_disclosure,
+    is_visible_to,
+    load_case,
+)
 from gridwork.services.clock import utcnow
-from gridwork.services.disclosure import disclose_case
 from gridwork.services.locate import Locator
 from gridwork.services.rollups import count_event, counted_savepoint
 from gridwork.services.users import keyed_hash
@@ -382,7 +386,7 @@ def shown(
     row = done.row
     if actor is not None and is_visible_to(actor, row):
         action = "read" if done.replayed else "submitted"
-        view = staff_view(conn, row, disclose_case(conn, actor, row, action, key=key))
+        view = staff_view(conn, row, case_disclosure(conn, actor, row, action, key=key))
     else:
         view = resident_view(conn, row, events=done.events)
     return view, done.secret, done.replayed

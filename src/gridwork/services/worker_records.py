@@ -47,8 +47,11 @@ def add_record(
     on_date: date,
     hours: float | None = None,
 ) -> dict[str, Any]:
-    """Note a training a worker took (with its hours) or a commendation."""
+    """Note a training a worker took (with its hours) or a commendation; never about oneself
+    (hours and praise count towards appraisal, so someone else must vouch for them)."""
     user = _worker(conn, actor, username)
+    if user["id"] == actor.user_id:
+        raise PermissionDenied("records about yourself are kept by someone else")
     try:
         parsed = RecordKind(kind)
     except ValueError:

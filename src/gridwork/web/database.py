@@ -44,6 +44,12 @@ class Database:
 
         return await asyncio.get_running_loop().run_in_executor(self._writers, unit)
 
+    def write_now(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a writing transaction of its own on the calling thread (a long job
+        that commits in parts, already off the event loop) and commit it."""
+        with self.transaction(write=True) as conn:
+            return work(conn)
+
     async def run_grouped(self, work: Callable[[Connection], T]) -> T:
         """Like `run_write`, for small units of work that arrive many at once (reports):
         those queued together share one transaction and one commit, and each is answered

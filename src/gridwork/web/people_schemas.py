@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gridwork.web.schemas import Id
+
 Strict = ConfigDict(extra="forbid")
 
 
@@ -42,7 +44,7 @@ class ResidentIn(BaseModel):
     """A new resident of a household."""
 
     model_config = Strict
-    household_id: int = Field(ge=1, le=2**62)
+    household_id: Id
     name: str = Field(max_length=100)
     phone: str | None = Field(default=None, max_length=32)
     birth_year: int = Field(ge=1000, le=9999)
@@ -54,7 +56,7 @@ class ResidentPatch(BaseModel):
     """Changes to a resident; a flag set to null is cleared, one left out is unchanged."""
 
     model_config = Strict
-    household_id: int | None = Field(default=None, ge=1, le=2**62)
+    household_id: Id | None = None
     name: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=32)
     birth_year: int | None = Field(default=None, ge=1000, le=9999)
@@ -71,7 +73,7 @@ class VisitIn(BaseModel):
     """A visit as logged by a worker; `need` becomes a case."""
 
     model_config = Strict
-    resident_id: int = Field(ge=1, le=2**62)
+    resident_id: Id
     outcome: str = Field(max_length=16)
     note: str | None = Field(default=None, max_length=4000)
     need: str | None = Field(default=None, max_length=4000)
@@ -93,7 +95,7 @@ class PairingIn(BaseModel):
     """Households to pair with a helper."""
 
     model_config = Strict
-    household_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(max_length=20)
+    household_ids: list[Id] = Field(max_length=20)
     replace: bool = False
 
 
@@ -154,5 +156,5 @@ class ReassignIn(BaseModel):
     """Tasks to hand to another worker."""
 
     model_config = Strict
-    task_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(min_length=1, max_length=2000)
+    task_ids: list[Id] = Field(min_length=1, max_length=2000)
     assignee: str = Field(max_length=64)

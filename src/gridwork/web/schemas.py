@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
+
+from gridwork.domain.ids import MAX_ID
+
+# Every id in a request body: a number a BIGINT column can hold, so a larger one is a 422
+# (not a database error) and a smaller one is never looked up.
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id")]
 
 
 class ReporterIn(BaseModel):

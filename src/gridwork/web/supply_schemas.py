@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from gridwork.domain.supplies import MAX_QUANTITY
 from gridwork.web.people_schemas import Strict
+from gridwork.web.schemas import Id
 
 
 class DepotIn(BaseModel):
@@ -32,4 +33,4 @@ class DeliveryIn(BaseModel):
     kind: str = Field(max_length=12)
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
     note: str | None = Field(default=None, max_length=500)
-    emergency_id: int | None = Field(default=None, ge=1, le=2**62)
+    emergency_id: Id | None = None

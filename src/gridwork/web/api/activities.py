@@ -13,6 +13,7 @@ from gridwork.services import activities
 from gridwork.web.deps import ActorDep, CallerDep, DbDep, SettingsDep, ZoneDep
 from gridwork.web.people_schemas import Strict
 from gridwork.web.render import to_json
+from gridwork.web.schemas import Id
 
 router = APIRouter(prefix="/api/v1", tags=["activities"])
 
@@ -33,14 +34,14 @@ class ActivityIn(BaseModel):
     recurrence: str = Field(default="once", max_length=8, description="once, weekly, monthly")
     sessions: int = Field(default=1, ge=1, le=60)
     capacity: int | None = Field(default=None, ge=1, le=10_000)
-    facility_id: int | None = None
+    facility_id: Id | None = None
 
 
 class SignupIn(BaseModel):
     """Staff name the resident; a resident signs up themselves (no body needed)."""
 
     model_config = Strict
-    resident_id: int | None = None
+    resident_id: Id | None = None
 
 
 class AttendanceIn(BaseModel):
@@ -48,7 +49,7 @@ class AttendanceIn(BaseModel):
 
     model_config = Strict
     session: int = Field(ge=0, le=59, description="0 for the first session")
-    resident_ids: list[int] = Field(max_length=10_000)
+    resident_ids: list[Id] = Field(max_length=10_000)
 
 
 @router.post("/activities", status_code=201)

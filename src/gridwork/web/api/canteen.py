@@ -14,6 +14,7 @@ from gridwork.services import canteen
 from gridwork.web.deps import ActorDep, CallerDep, DbDep, SettingsDep, ZoneDep
 from gridwork.web.people_schemas import Strict
 from gridwork.web.render import to_json
+from gridwork.web.schemas import Id
 
 router = APIRouter(prefix="/api/v1/canteens", tags=["elderly canteen"])
 
@@ -30,7 +31,7 @@ class MemberIn(BaseModel):
     """A resident to register."""
 
     model_config = Strict
-    resident_id: int
+    resident_id: Id
 
 
 class MealIn(BaseModel):
@@ -39,7 +40,7 @@ class MealIn(BaseModel):
     model_config = Strict
     day: date
     meal: str = Field(max_length=8, description="lunch or dinner")
-    resident_id: int | None = Field(default=None, description="staff: whose meal")
+    resident_id: Id | None = Field(default=None, description="staff: whose meal")
 
 
 @router.put("/{facility_id}")

@@ -3,11 +3,12 @@ notices (public)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from gridwork.domain.ids import MAX_ID
 from gridwork.domain.notifications import resident_recipient, user_recipient
 from gridwork.services import notices, notifications
 from gridwork.web.deps import ActorDep, DbDep, ResidentDep, ZoneDep
@@ -42,7 +43,9 @@ def resident_inbox(db: DbDep, zone: ZoneDep, phone: ResidentDep) -> Any:
 
 
 @router.post("/me/notifications/{notification_id}/read", status_code=204)
-def resident_read(db: DbDep, phone: ResidentDep, notification_id: int) -> None:
+def resident_read(
+    db: DbDep, phone: ResidentDep, notification_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> None:
     """Mark one as read."""
     with db.transaction(write=True) as conn:
         notifications.mark_read(conn, resident_recipient(phone), notification_id)

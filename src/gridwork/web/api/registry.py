@@ -8,9 +8,11 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from gridwork.domain.errors import InvalidInput, NotFound
+from gridwork.domain.exports import safe_record
 from gridwork.domain.ids import parse_id
 from gridwork.domain.people import parse_flags, parse_purpose
 from gridwork.services import registry
@@ -160,7 +162,7 @@ def export_residents(
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=registry.EXPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(to_json(rows, zone))
+    writer.writerows(safe_record(r) for r in to_json(rows, zone))
     return Response(
         "\ufeff" + out.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -248,16 +250,22 @@ async def import_csv(
     actor: ActorDep,
     dry_run: Annotated[bool, Query(description="check everything, write nothing")] = False,
 ) -> Any:
-    """Import households and residents from CSV (all or nothing; errors name their lines)."""
+    """Import households and residents from CSV: every line is checked first (any bad line
+    and nothing is written; errors name their lines), then written in short transactions of
+    whole households. Lines already in the registry are skipped, so sending a file again is
+    safe; `failed_lines` are lines a transaction could not write after the check."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("text/csv", "text/plain")):
         raise InvalidInput("send the CSV as the body with Content-Type: text/csv")
     data = await request.body()
-    report = await db.run_write(
-        lambda conn: import_registry(conn, actor, data, "upload.csv", dry_run=dry_run)
+    report = await run_in_threadpool(
+        import_registry, db.write_now, actor, data, "upload.csv", dry_run=dry_run
     )
     return {
         "households": report.households,
         "residents": report.residents,
+        "skipped": report.skipped,
         "dry_run": report.dry_run,
+        "failed_lines": report.failed_lines,
+        "errors": report.errors,
     }

@@ -13,6 +13,7 @@ from gridwork.services import teams
 from gridwork.web.deps import ActorDep, DbDep, ZoneDep
 from gridwork.web.people_schemas import Strict
 from gridwork.web.render import to_json
+from gridwork.web.schemas import Id
 
 router = APIRouter(prefix="/api/v1", tags=["volunteer teams"])
 
@@ -30,14 +31,14 @@ class MemberIn(BaseModel):
     """A helper joining a team."""
 
     model_config = Strict
-    helper_id: int
+    helper_id: Id
 
 
 class DutyIn(BaseModel):
     """A turn on the duty roster."""
 
     model_config = Strict
-    helper_id: int
+    helper_id: Id
     day: date
     shift: str = Field(max_length=40)
 
@@ -46,12 +47,12 @@ class HoursIn(BaseModel):
     """Hours a volunteer gave."""
 
     model_config = Strict
-    helper_id: int = Field(ge=1, le=2**62)
+    helper_id: Id
     on_date: date
     hours: float = Field(gt=0, le=24)
     note: str | None = Field(default=None, max_length=2000)
-    case_id: int | None = Field(default=None, ge=1, le=2**62)
-    task_id: int | None = Field(default=None, ge=1, le=2**62, description="an emergency task taken")
+    case_id: Id | None = None
+    task_id: Id | None = Field(default=None, description="an emergency task taken")
 
 
 @router.post("/teams", status_code=201)

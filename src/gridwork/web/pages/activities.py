@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from gridwork.domain.activities import ActivityKind
 from gridwork.domain.community import COMMUNITY_KEEPERS
 from gridwork.domain.errors import GridworkError, InvalidInput
+from gridwork.domain.ids import parse_id
 from gridwork.services import activities
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep, ZoneDep
 from gridwork.web.errors import status_for
@@ -143,10 +144,11 @@ def desk_signup(
 ) -> Response:
     if actor is None:
         return to_signin(request)
-    if not resident_id.strip().isdigit():
+    number = parse_id(resident_id.strip())
+    if number is None:
         raise InvalidInput("give the resident's number from the registry", field="resident_id")
     with db.transaction(write=True) as conn:
-        made = activities.sign_up(conn, actor, activity_id, int(resident_id))
+        made = activities.sign_up(conn, actor, activity_id, number)
     return RedirectResponse(f"/activities/{activity_id}?done={made['status']}", status_code=303)
 
 
@@ -169,11 +171,11 @@ async def attendance(
     if actor is None:
         return to_signin(request)
     form = await request.form()
-    try:
-        session = int(str(form.get("session", "")))
-        present = [int(str(v)) for v in form.getlist("present")]
-    except ValueError:
-        raise InvalidInput("choose the session and tick who came", field="session") from None
+    session = parse_id(str(form.get("session", "")))
+    ticked = [parse_id(str(v)) for v in form.getlist("present")]
+    present = [n for n in ticked if n is not None]
+    if session is None or len(present) != len(ticked):
+        raise InvalidInput("choose the session and tick who came", field="session")
 
     def work(conn: Any) -> None:
         activities.record_attendance(conn, actor, activity_id, session, present)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gridwork.domain.errors import InvalidInput
+from gridwork.domain.ids import parse_id
 from gridwork.services import canteen
 from gridwork.services.clock import utcnow
 from gridwork.web.deps import DbDep, MaybeActorDep, SettingsDep
@@ -108,10 +109,11 @@ def register(
 ) -> Response:
     if actor is None:
         return to_signin(request)
-    if not resident_id.strip().isdigit():
+    number = parse_id(resident_id.strip())
+    if number is None:
         raise InvalidInput("give the resident's number from the registry", field="resident_id")
     with db.transaction(write=True) as conn:
-        canteen.register(conn, actor, facility_id, int(resident_id))
+        canteen.register(conn, actor, facility_id, number)
     return RedirectResponse(f"/canteens/{facility_id}?done=registered", status_code=303)
 
 
@@ -127,11 +129,12 @@ def served(
 ) -> Response:
     if actor is None:
         return to_signin(request)
-    if not resident_id.strip().isdigit():
+    number = parse_id(resident_id.strip())
+    if number is None:
         raise InvalidInput("choose the member", field="resident_id")
     when = _day(day)
     with db.transaction(write=True) as conn:
-        canteen.serve(conn, actor, facility_id, when, meal, int(resident_id))
+        canteen.serve(conn, actor, facility_id, when, meal, number)
     return RedirectResponse(f"/canteens/{facility_id}?day={when}&done=served", status_code=303)
 
 

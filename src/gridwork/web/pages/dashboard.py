@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from gridwork.domain.access import Actor
 from gridwork.domain.errors import GridworkError, InvalidInput
+from gridwork.domain.exports import safe_row
 from gridwork.services.areas import unit_in_scope
 from gridwork.services.cases import list_cases_for
 from gridwork.services.categories import list_categories
@@ -172,19 +173,21 @@ def export(
     for row in rows:
         rates = row["rates"] or {}
         writer.writerow(
-            [
-                row["code"],
-                row["name"],
-                start.isoformat(),
-                end.isoformat(),
-                row["open"],
-                row["overdue"],
-                row["received"],
-                *[
-                    _blank(rates.get(k))
-                    for k in ("response", "resolution", "on_time_closure", "satisfaction")
-                ],
-            ]
+            safe_row(
+                [
+                    row["code"],
+                    row["name"],
+                    start.isoformat(),
+                    end.isoformat(),
+                    row["open"],
+                    row["overdue"],
+                    row["received"],
+                    *[
+                        _blank(rates.get(k))
+                        for k in ("response", "resolution", "on_time_closure", "satisfaction")
+                    ],
+                ]
+            )
         )
     name = f"gridwork-{code}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(

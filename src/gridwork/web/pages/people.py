@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from gridwork.domain.errors import GridworkError, ImportFailed
@@ -179,8 +180,8 @@ async def import_csv(
         if len(data) > MAX_CSV:
             raise ImportFailed("upload", None, "the file is larger than 5 MB; use the CLI")
         name = (file.filename if file is not None else None) or "upload.csv"
-        report = await db.run_write(
-            lambda conn: import_registry(conn, actor, data, name, dry_run=checking)
+        report = await run_in_threadpool(
+            import_registry, db.write_now, actor, data, name, dry_run=checking
         )
     except GridworkError as error:
         return pages.render(

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from gridwork.domain.access import REGISTRY_EDITORS
 from gridwork.domain.errors import GridworkError, InvalidInput
+from gridwork.domain.ids import parse_id
 from gridwork.domain.teams import TeamKind
 from gridwork.services import teams
 from gridwork.web.deps import DbDep, MaybeActorDep
@@ -22,9 +23,10 @@ Small = Annotated[str, Form(max_length=40)]
 
 
 def _number(value: str, field: str) -> int:
-    if not value.strip().isdigit():
+    number = parse_id(value.strip())
+    if number is None:
         raise InvalidInput("choose from the list", field=field)
-    return int(value)
+    return number
 
 
 def _date(value: str, field: str) -> date:
