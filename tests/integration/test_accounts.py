@@ -249,6 +249,33 @@ def test_an_administrator_manages_only_the_accounts_of_their_subtree(conn: Conne
     assert ("district", "granted") in entries and ("district", "deactivated") in entries
 
 
+def test_administrators_cannot_raise_themselves_or_anyone_to_their_own_rank(
+    conn: Connection,
+) -> None:
+    load_world(conn)
+    make_user(conn, username="district", role="district_admin", area="520115")
+    make_user(conn, username="city", role="city_admin", area="5201")
+    make_user(conn, username="inside", role="grid_worker", area=GRID1)
+    district = actor_for_username(conn, "district")
+    city = actor_for_username(conn, "city")
+    assert district is not None and city is not None
+    for role, area in (
+        ("community_staff", "520115"),  # the whole district's registry, to oneself
+        ("auditor", "520115"),
+    ):
+        with pytest.raises(PermissionDenied):
+            grant_role(conn, district, "district", role, area, key=SECRET)
+    with pytest.raises(PermissionDenied):  # a role at or above their own, to anyone
+        grant_role(conn, district, "inside", "city_admin", "520115", key=SECRET)
+    with pytest.raises(PermissionDenied):
+        grant_role(conn, district, "inside", "district_admin", "520115", key=SECRET)
+    with pytest.raises(PermissionDenied):  # a community's role over a whole district
+        grant_role(conn, district, "inside", "community_staff", "520115", key=SECRET)
+    grant_role(conn, city, "inside", "district_admin", "520115", key=SECRET)
+    with pytest.raises(PermissionDenied):  # one's own password only with the current one
+        set_password(conn, district, "district", "a new long passphrase", min_length=10, key=SECRET)
+
+
 def test_open_work_is_listed_and_blocks_deactivation_until_handed_back(
     conn: Connection, client: TestClient
 ) -> None:
@@ -331,3 +358,12 @@ def test_the_users_api_deactivates_only_after_open_work_is_handed_back(
         "boss",
         "lonely",
     ]
+
+
+def test_ending_a_session_with_an_impossible_id_is_a_client_error(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    headers = login(conn, client, role="grid_worker", area=GRID1, username="worker1")
+    answer = client.delete("/api/v1/auth/sessions/" + "1" * 31, headers=headers)
+    assert answer.status_code == 422

@@ -271,6 +271,12 @@ def test_service_is_recorded_and_can_be_commended(conn: Connection, client: Test
     assert given.status_code == 201
     service = client.get(f"/api/v1/emergencies/{ref}/service", headers=users["district"]).json()
     assert service["items"][0]["commendations"][0]["note"] == "暴雨夜逐户排查"
+    own = client.post(
+        f"/api/v1/emergencies/{ref}/commendations",
+        json={"username": "staffer", "note": "我自己很辛苦"},
+        headers=users["staff"],
+    )
+    assert own.status_code == 403  # a commendation is someone else's word
 
 
 def test_checks_touched_and_untouched_count_once(conn: Connection, client: TestClient) -> None:

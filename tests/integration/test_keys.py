@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 
 from gridwork.cli import cli
 from gridwork.config import PLACEHOLDER_SECRET, Settings
+from gridwork.store.notification_tables import notifications
 from gridwork.store.people_tables import audit_log
 from gridwork.store.tables import cases
 from gridwork.web.app import create_app
@@ -118,10 +119,23 @@ def test_a_reporter_reissues_the_follow_up_code_and_the_old_one_stops_working(
 def test_staff_reissue_a_code_for_a_reporter_who_lost_it(
     conn: Connection, client: TestClient
 ) -> None:
-    case = client.post("/api/v1/cases", json=BODY).json()
+    phone = "13811112222"
+    case = client.post(
+        "/api/v1/cases", json={**BODY, "reporter": {"name": "李", "phone": phone}}
+    ).json()
     staff = login(conn, client, role="community_staff", area=JINYUAN)
     fresh = client.post(f"/api/v1/cases/{case['id']}/secret", headers=staff)
     assert fresh.status_code == 200
+    # Staff never hold the new code (they could rate as the resident): it goes to the phone.
+    assert fresh.json()["secret"] is None
+    sent = conn.execute(
+        select(notifications.c.body).where(notifications.c.recipient == f"phone:{phone}")
+    ).scalars()
+    codes = [b for b in sent if "新查询码" in b]
+    assert len(codes) == 1
+    new = codes[0].split("新查询码：")[1].split("（")[0]
+    mine = {"X-Case-Secret": new}
+    assert client.get(f"/api/v1/cases/{case['reference']}", headers=mine).status_code == 200
     old = {"X-Case-Secret": case["secret"]}
     assert client.get(f"/api/v1/cases/{case['reference']}", headers=old).status_code == 404
     assert client.post(f"/api/v1/cases/{case['id']}/secret").status_code == 401

@@ -243,6 +243,15 @@ def test_a_list_of_ids_obeys_the_page_size(conn: Connection, client: TestClient)
     assert few.status_code == 400
 
 
+def test_a_bounding_box_of_infinities_is_refused_not_crashed(
+    conn: Connection, client: TestClient
+) -> None:
+    load_world(conn)
+    for bad in ("inf", "nan", "-inf"):
+        box = {"lat_sw": "1", "long_sw": "1", "lat_ne": bad, "long_ne": "2"}
+        assert client.get(f"{BASE}/requests.json", params=box).status_code == 400
+
+
 def test_dates_at_the_end_of_the_calendar_are_refused_not_crashed(
     conn: Connection, client: TestClient
 ) -> None:
@@ -259,6 +268,7 @@ def test_masking_covers_phones_ids_and_mail_in_any_spacing() -> None:
     assert mask_text("身份证11010119900307123X号") == "身份证***号"
     assert mask_text("写信到 a.b+c@mail.example.cn 吧") == "写信到 *** 吧"
     assert mask_text("3号楼2单元") == "3号楼2单元"  # short numbers stay
+    assert mask_text("I was at the park at 3 pm") == "I was at the park at 3 pm"
     assert mask_text(None) is None
     for dodge in (
         "138  0013  8000",
@@ -271,6 +281,13 @@ def test_masking_covers_phones_ids_and_mail_in_any_spacing() -> None:
         "zhang＠example.com",
         "foo@localhost",
         "110101 19900307 123X",
+        "1 3 8 | 0 0 1 3 | 8 0 0 0",
+        "138:0013:8000",
+        "138*0013*8000",
+        "①③⑧⓪⓪①③⑧⓪⓪⓪",
+        "john (at) example (dot) com",
+        "john[at]example.com",
+        "foo at example dot com",
     ):
         assert mask_text(f"找我 {dodge} 谢谢") == "找我 *** 谢谢", dodge
 
@@ -321,6 +338,8 @@ def test_a_merged_duplicates_reporter_follows_the_survivor_as_the_public_would(
     staff = login(conn, client, role="community_staff", area=JINYUAN, username="staffer")
     survivor = report(client, private=True, description="我家楼下噪音")
     act(client, survivor["id"], "accept", staff, note="内部：楼下住户有前科")
+    told = "已联系物业，电话 13922223333"  # told to the survivor's own reporter, not to others
+    act(client, survivor["id"], "escalate", staff, note=told, public_note=True)
     duplicate = report(client, description="路面塌陷（同一处）")
     merged = client.post(
         f"/api/v1/cases/{duplicate['id']}/merge", json={"into": survivor["id"]}, headers=staff
@@ -332,6 +351,7 @@ def test_a_merged_duplicates_reporter_follows_the_survivor_as_the_public_would(
     assert seen.status_code == 200
     assert seen.json()["merged_into"]["reference"] == survivor["reference"]
     assert "楼下住户有前科" not in seen.text and "我家楼下噪音" not in seen.text
+    assert "已联系物业" not in seen.text and "13922223333" not in seen.text
 
 
 def test_public_locations_cannot_be_narrowed_past_their_rounding(

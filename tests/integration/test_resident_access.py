@@ -290,3 +290,18 @@ def test_a_resident_signs_out_on_the_pages_and_the_cookie_is_dead(
     # The next person on this phone, even holding the old cookie's value, is not signed in.
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=bearer).status_code == 401
+
+
+def test_a_resident_sign_in_from_another_site_is_refused(
+    conn: Connection, client: TestClient, outbox: Outbox
+) -> None:
+    registered(conn, client)
+    client.post("/me/signin/code", data={"phone": PHONE})
+    forged = client.post(
+        "/me/signin/verify",
+        data={"phone": PHONE, "code": outbox.code()},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    assert "gridwork_resident" not in forged.headers.get("set-cookie", "")

@@ -30,11 +30,36 @@ def may_manage(actor: Actor, grants: Iterable[Grant]) -> bool:
     return all(any(g.area_code.startswith(s) for s in subtrees) for g in held)
 
 
-def may_grant(actor: Actor, grant: Grant) -> bool:
-    """Whether `actor` may hand out `grant`: within their subtree, and `admin` only from the
-    root (a district administrator cannot make anyone more than they are)."""
+# A manager hands out only roles below their own: the country's admin any, a city
+# administrator district administrators and below, a district administrator no manager role.
+_MANAGER_RANK = {Role.ADMIN: 3, Role.CITY_ADMIN: 2, Role.DISTRICT_ADMIN: 1}
+# The unit levels (code lengths) a role is granted at by an administrator, so that a
+# community's registry cannot be opened to a whole district by granting `community_staff`
+# there. (`gridwork users` on the command line is the operator's and not bound by it.)
+ROLE_CODE_LENGTHS: dict[Role, frozenset[int]] = {
+    Role.GRID_WORKER: frozenset({12, 15}),
+    Role.COMMUNITY_STAFF: frozenset({12}),
+    Role.LEGAL_STAFF: frozenset({12}),
+    Role.STREET_ADMIN: frozenset({9}),
+    Role.DISTRICT_ADMIN: frozenset({6}),
+    Role.CITY_ADMIN: frozenset({4}),
+    Role.AUDITOR: frozenset({4, 6, 9, 12}),
+    Role.ADMIN: frozenset({0, 2}),
+}
+
+
+def _rank(actor: Actor) -> int:
+    return max((_MANAGER_RANK.get(g.role, 0) for g in actor.grants), default=0)
+
+
+def may_grant(actor: Actor, grant: Grant, *, removing: bool = False) -> bool:
+    """Whether `actor` may hand out (or, `removing`, take back) `grant`: within their
+    subtree, a role below their own (a district administrator cannot make anyone as much as
+    they are), and, when handing out, at a unit of the role's level."""
     subtrees = managed_subtrees(actor)
-    if grant.role is Role.ADMIN and ROOT not in subtrees:
+    if _MANAGER_RANK.get(grant.role, 0) >= _rank(actor):
+        return False
+    if not removing and len(grant.area_code) not in ROLE_CODE_LENGTHS[grant.role]:
         return False
     return (grant.area_code != ROOT and any(grant.area_code.startswith(s) for s in subtrees)) or (
         ROOT in subtrees

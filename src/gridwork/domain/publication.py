@@ -41,12 +41,19 @@ MASK = "***"
 # Digits as people type them: any Unicode decimal digit (full-width included) or a Chinese
 # numeral; separators as people put between them: spaces, dashes of every width, dots,
 # commas, slashes, underscores, brackets and invisible joiners.
-_DIGIT = r"(?:\d|[〇零一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖两])"
-_SEPARATOR = r"[\s\-‐‑‒–—―−﹣－·•.,，、/／_()（）\u200b-\u200d\u2060\ufeff]"
+_DIGIT = r"(?:\d|[〇零一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖两①-⑳⓪⑴-⒇⒈-⒛❶-❿➀-➉])"
+_SEPARATOR = r"[\s\-‐‑‒–—―−﹣－·•.,，、/／_()（）|｜:：*＊#＃~～\[\]【】\u200b-\u200d\u2060\ufeff]"
 # Order matters: e-mail addresses first (they may hold digits), then long digit runs, which
 # cover mainland mobiles (1xx xxxx xxxx), landlines, 15/18-character ID numbers (with their
 # X) and bank cards alike, however they are spaced.
-_EMAIL = re.compile(r"[\w.+-]+\s*[@＠]\s*[\w-]+(?:\s*[.．。]\s*[\w-]+)*")
+_AT = r"(?:[@＠]|\s*[(\[（【]\s*at\s*[)\]）】]\s*)"
+_DOT = r"(?:[.．。]|\s*[(\[（【]\s*dot\s*[)\]）】]\s*)"
+_EMAIL = re.compile(
+    rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)*"
+    # spelled out with bare words: only with at least one "dot", so "at the park" stays
+    r"|[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+",
+    re.IGNORECASE,
+)
 _DIGIT_RUN = re.compile(
     rf"(?<!{_DIGIT})\+?(?:{_DIGIT}{_SEPARATOR}*){{6,}}{_DIGIT}(?:{_SEPARATOR}*[Xx])?(?![A-Za-z])"
     rf"|(?<!{_DIGIT})\+?(?:{_DIGIT}{_SEPARATOR}*){{6,}}{_DIGIT}"

@@ -137,8 +137,11 @@ def set_password(
     min_length: int,
     key: str,
 ) -> None:
-    """An administrator (or the CLI) sets a user's password; every session of theirs ends."""
+    """An administrator (or the CLI) sets a user's password; every session of theirs ends.
+    Not one's own: that is `change_password`, which asks for the current one (a stolen
+    session must not be enough to take the account for good)."""
     user = get_user_for(conn, by, username)
+    _not_oneself(by, user.id, "change your own password on your account page")
     check_password(password, min_length=min_length, username=username)
     conn.execute(
         update(users)
@@ -179,6 +182,12 @@ def change_password(
     ended = _end_access(conn, actor.user_id, keep)
     _audit(conn, Reader.of(actor), "password_changed", actor.user_id, key)
     return ended
+
+
+def _not_oneself(by: Actor | None, user_id: int, instead: str) -> None:
+    """PermissionDenied when an administrator acts on their own account where another must."""
+    if by is not None and by.user_id == user_id:
+        raise PermissionDenied(f"not on your own account: {instead}")
 
 
 def _reader(by: Actor | None) -> Reader:
@@ -231,8 +240,12 @@ def grant_role(
         raise InvalidInput("only an admin may hold a grant over the whole country", field="area")
     if grant.area_code != ROOT and not unit_exists(conn, grant.area_code):
         raise InvalidInput(f"no area {area_code}", field="area")
+    _not_oneself(by, user.id, "another administrator must change your own grants")
     if by is not None and not may_grant(by, grant):
-        raise PermissionDenied("you may only grant roles below your own within your area")
+        raise PermissionDenied(
+            "you may only grant roles below your own, at a unit of the role's level, within "
+            "your area"
+        )
     if grant in user.grants:
         raise Conflict(f"{username} already holds {grant.role.value} over {area_code}")
     conn.execute(
@@ -252,7 +265,8 @@ def ungrant_role(
     grant = Grant(parse_role(role), ROOT if area_code in ("", "all") else area_code)
     if grant not in user.grants:
         raise NotFound(f"{username} holds no {grant.role.value} over {area_code}")
-    if by is not None and not may_grant(by, grant):
+    _not_oneself(by, user.id, "another administrator must change your own grants")
+    if by is not None and not may_grant(by, grant, removing=True):
         raise PermissionDenied("you may only remove grants within your area")
     conn.execute(
         delete(grants).where(

@@ -28,15 +28,15 @@ _TOLD = {
 }
 
 
-def _reporters(conn: Connection, row: RowMapping) -> list[str]:
-    """The case's reporter and those of duplicates merged into it."""
-    phones = [row["reporter_phone"]]
-    phones += conn.execute(
+def _duplicates_reporters(conn: Connection, row: RowMapping) -> list[str]:
+    """The reporters of duplicates merged into the case."""
+    phones = conn.execute(
         select(cases.c.reporter_phone).where(
             cases.c.merged_into_id == row["id"], cases.c.reporter_phone.is_not(None)
         )
     ).scalars()
-    return [resident_recipient(p) for p in phones if p]
+    own = row["reporter_phone"]
+    return [resident_recipient(p) for p in dict.fromkeys(phones) if p and p != own]
 
 
 def tell_about_case(
@@ -47,14 +47,20 @@ def tell_about_case(
     assignee_id: int | None,
     now: datetime,
 ) -> None:
-    """Queue the notifications for one case event (in its transaction)."""
+    """Queue the notifications for one case event (in its transaction). `note` is the
+    event's note if staff addressed it outward (None otherwise): it goes to the case's own
+    reporter only; the reporters of merged duplicates are told the progress alone."""
     reference = row["reference"]
     if action in CASE_EVENTS_TOLD:
-        said = _TOLD[action] + (f"：{note}" if note and action in ("reject", "resolve") else "")
+        said = _TOLD[action]
+        told = said + (f"：{note}" if note and action in ("reject", "resolve") else "")
+        subject, link = f"您反映的问题 {reference}", f"/track/{reference}"
+        own = [resident_recipient(row["reporter_phone"])] if row["reporter_phone"] else []
+        notify(conn, own, Message(Kind.CASE_UPDATE, subject, told, link), now=now)
         notify(
             conn,
-            _reporters(conn, row),
-            Message(Kind.CASE_UPDATE, f"您反映的问题 {reference}", said, f"/track/{reference}"),
+            _duplicates_reporters(conn, row),
+            Message(Kind.CASE_UPDATE, subject, said, link),
             now=now,
         )
     if action == "dispatch" and assignee_id is not None:
@@ -69,3 +75,23 @@ def tell_about_case(
             ),
             now=now,
         )
+
+
+def send_new_code(conn: Connection, row: RowMapping, secret: str, now: datetime) -> bool:
+    """Queue a re-issued follow-up code to the case's reporter (staff never see it, so they
+    cannot act as the resident); False when the report left no phone to send it to."""
+    if not row["reporter_phone"]:
+        return False
+    reference = row["reference"]
+    notify(
+        conn,
+        [resident_recipient(row["reporter_phone"])],
+        Message(
+            Kind.CASE_UPDATE,
+            f"您反映的问题 {reference}",
+            f"您的新查询码：{secret}（旧的查询码已失效）",
+            f"/track/{reference}",
+        ),
+        now=now,
+    )
+    return True

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from gridwork.domain.publication import is_published, mask_text
 from gridwork.domain.sla import is_overdue
 from gridwork.domain.workflow import CLOCK_RUNNING, Status, allowed_actions
 from gridwork.services.clock import utcnow
 from gridwork.services.disclosure import CASE, Disclosed, names_reporter
-from gridwork.store.tables import areas, case_events, cases, users
+from gridwork.store.tables import areas, case_events, cases, categories, users
 
 
 def case_summary(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -98,10 +99,27 @@ def resident_view(
     view["timeline"] = _timeline(conn, row["id"], with_actors=False, rows=events, own=True)
     survivor = _merged_into(conn, row)
     if survivor is not None:  # the reporter follows the case that carries the work
-        # ... as the public would: another resident's words are not theirs to read
-        survivor["timeline"] = _timeline(conn, survivor["id"], with_actors=False, own=False)
+        # ... as the public would: another resident's words are not theirs to read, and of
+        # a case that is not public (private, hidden, born at a household) only its progress
+        survivor["timeline"] = _timeline(
+            conn,
+            survivor["id"],
+            with_actors=False,
+            own=False,
+            published=_is_published(conn, survivor["id"]),
+        )
     view["merged_into"] = survivor
     return view
+
+
+def _is_published(conn: Connection, case_id: int) -> bool:
+    """Whether the public may see the case (the rule of domain/publication.py)."""
+    found = conn.execute(
+        select(cases.c.publicity, categories.c.sensitive)
+        .join(categories, categories.c.code == cases.c.category_code)
+        .where(cases.c.id == case_id)
+    ).one()
+    return is_published(found.publicity, bool(found.sensitive))
 
 
 def _merged_into(conn: Connection, row: Mapping[Any, Any]) -> dict[str, Any] | None:
@@ -123,6 +141,7 @@ def _timeline(
     with_actors: bool,
     rows: list[dict[str, Any]] | None = None,
     own: bool = True,
+    published: bool = False,
 ) -> list[dict[str, Any]]:
     """The case's events; for residents (`with_actors` False) a note shows only when staff
     made it public, or when it is the reporter's own (`own`: their own case)."""
@@ -153,11 +172,16 @@ def _timeline(
             entry["actor"] = label
         else:
             entry["actor"] = _outward_label(label)
-            shown = bool(r.get("public")) or (own and label == RESIDENT_LABEL)
-            if not shown:
-                entry["note"] = None
-            if not own:
+            if own:
+                shown = bool(r.get("public")) or label == RESIDENT_LABEL
+                if not shown:
+                    entry["note"] = None
+            else:  # someone else's case: what the public would see of it, if anything
+                outward = published and bool(r.get("public"))
+                entry["note"] = mask_text(r["note"]) if outward else None
                 entry["rating"] = None
+                if not published:
+                    entry["media_url"] = None
         timeline.append(entry)
     return timeline
 

@@ -34,7 +34,7 @@ from gridwork.domain.workflow import (
 )
 from gridwork.services.areas import escape_like
 from gridwork.services.audit import Reader
-from gridwork.services.case_notices import tell_about_case
+from gridwork.services.case_notices import send_new_code, tell_about_case
 from gridwork.services.case_views import case_summary, resident_view, staff_view
 from gridwork.services.clock import utcnow
 from gridwork.services.disclosure import Disclosed, disclose_case, record_change
@@ -177,13 +177,14 @@ def reissue_case_secret(
     secret: str | None = None,
     secret_key: str,
     previous_keys: Sequence[str] = (),
-) -> tuple[str, str]:
+) -> tuple[str, str | None]:
     """Revoke a case's follow-up code and make a new one: (reference, new secret).
 
     The reporter asks with the code they hold (it may have been seen by someone else);
     staff who can see the case may do it for a reporter who lost it or calls about misuse.
-    Staff means the desk handling it (the roles that accept cases). The old code stops
-    working at once. Audited.
+    Staff means the desk handling it (the roles that accept cases); they never see the new
+    code (it would let them rate as the resident): it is sent to the reporter's phone, and
+    the secret returned is None. The old code stops working at once. Audited.
     """
     if actor is None:
         if not secret:
@@ -219,6 +220,9 @@ def reissue_case_secret(
         [row["id"]],
         key=secret_key,
     )
+    if actor is not None:  # staff: the code goes to the reporter's phone, not to them
+        send_new_code(conn, row, fresh, utcnow())
+        return row["reference"], None
     return row["reference"], fresh
 
 
@@ -419,6 +423,7 @@ def apply_action(
         values.update(rating=rating, rating_comment=note)
     seq = row["event_count"] + 1
     values["event_count"] = seq
+    public = bool(note and actor_id is not None and _outward(action, request.public_note))
     # Optimistic lock: the update only lands if nobody acted since we read the row.
     changed = conn.execute(
         update(cases)
@@ -444,11 +449,12 @@ def apply_action(
             media_url=request.media_url,
             # Only staff publish a note, and only by saying so; a resident's words (a
             # rating comment, a reason to reopen) are never public.
-            public=bool(note and actor_id is not None and _outward(action, request.public_note)),
+            public=public,
         )
     )
     count_event(conn, row, action.value, now, rating=rating)
-    tell_about_case(conn, row, action.value, note, values.get("assignee_id"), now)
+    outward = note if public else None
+    tell_about_case(conn, row, action.value, outward, values.get("assignee_id"), now)
 
 
 def _deadline(conn: Connection, row: RowMapping, now: datetime) -> datetime:

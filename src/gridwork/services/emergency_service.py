@@ -9,7 +9,7 @@ from sqlalchemy import Connection, case, func, select
 
 from gridwork.domain.access import Actor
 from gridwork.domain.emergencies import OTHERS
-from gridwork.domain.errors import InvalidInput, NotFound
+from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
 from gridwork.services.clock import utcnow
 from gridwork.services.emergencies import command_over, seen
 from gridwork.store.emergency_tables import commendations, emergency_tasks
@@ -81,8 +81,11 @@ def commend(
     *,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """A commander commends someone who recorded checks in this emergency."""
+    """A commander commends someone who recorded checks in this emergency (never
+    themselves: a commendation is someone else's word)."""
     now = now or utcnow()
+    if username == actor.username:
+        raise PermissionDenied("commendations are given by someone else")
     row, codes = seen(conn, actor, ref)
     command_over(actor, codes, f"no emergency {ref}")
     text = note.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from gridwork.domain.ids import MAX_ID
@@ -11,6 +12,7 @@ from gridwork.domain.ids import MAX_ID
 # Every id in a request body: a number a BIGINT column can hold, so a larger one is a 422
 # (not a database error) and a smaller one is never looked up.
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id")]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="an id")]
 
 
 class ReporterIn(BaseModel):

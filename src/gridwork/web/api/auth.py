@@ -26,6 +26,7 @@ from gridwork.web.deps import (
 )
 from gridwork.web.guard import SignInGuard
 from gridwork.web.origin import refuse_cross_site
+from gridwork.web.schemas import PathId
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 Username = Annotated[str, Form(max_length=64)]
@@ -161,7 +162,7 @@ def list_sessions(
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-def end_session(session_id: int, db: DbDep, settings: SettingsDep, actor: ActorDep) -> Response:
+def end_session(session_id: PathId, db: DbDep, settings: SettingsDep, actor: ActorDep) -> Response:
     """End one of your tokens or sessions at once, in every process."""
     with db.transaction(write=True) as conn:
         revoke_own_session(conn, actor, session_id, key=settings.secret_key)

@@ -132,9 +132,10 @@ def new_secret(
     actor: MaybeActorDep,
     case_ref: str,
     secret: SecretHeader = None,
-) -> dict[str, str]:
-    """Re-issue a case's follow-up code (the reporter with the current one, or staff who can
-    see the case); the old code stops working at once."""
+) -> dict[str, str | None]:
+    """Re-issue a case's follow-up code: the reporter with the current one gets the new one
+    in the answer; staff handling the case get `secret: null`, the new code is sent to the
+    reporter's phone. The old code stops working at once."""
     if actor is None and secret is None:
         actor_required(actor)
     with db.transaction(write=True) as conn:

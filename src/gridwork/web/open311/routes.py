@@ -4,6 +4,7 @@ one service, render JSON or XML. Empty `api_key` and `jurisdiction_id` count as 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,8 @@ def _query(request: Request) -> RequestQuery:
             lat_sw, long_sw, lat_ne, long_ne = (float(c) for c in corners)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise InvalidInput("a bounding box needs lat_sw, long_sw, lat_ne and long_ne") from None
+        if not all(math.isfinite(c) for c in (lat_sw, long_sw, lat_ne, long_ne)):
+            raise InvalidInput("the bounding box's corners must be finite numbers")
         bbox = (lat_sw, long_sw, lat_ne, long_ne)
     return RequestQuery(
         ids=split_list(q.get("service_request_id")),

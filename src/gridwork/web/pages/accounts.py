@@ -27,6 +27,7 @@ from gridwork.services.open_work import open_work_of
 from gridwork.web.deps import SESSION_COOKIE, DbDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin
+from gridwork.web.schemas import PathId
 
 router = APIRouter(include_in_schema=False)
 Secret = Annotated[str, Form(max_length=512)]
@@ -231,7 +232,7 @@ def account_end_session(
     actor: MaybeActorDep,
     db: DbDep,
     settings: SettingsDep,
-    session_id: int,
+    session_id: PathId,
 ) -> Response:
     if actor is None:
         return to_signin(request)

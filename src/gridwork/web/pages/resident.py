@@ -367,6 +367,7 @@ def new_code(request: Request, db: DbDep, settings: SettingsDep, reference: str)
             secret_key=settings.secret_key,
             previous_keys=settings.previous_keys,
         )
+    assert fresh is not None  # the reporter's own re-issue answers with the new code
     response = RedirectResponse(f"/track/{ref}?renewed=1", status_code=303)
     set_private_cookie(
         response, settings, CASE_COOKIE + ref, fresh, CASE_DAYS * 86400, path=_case_cookie_path(ref)

@@ -53,7 +53,10 @@ def sign_in(
     phone: str,
     code: str,
 ) -> Response:
-    """Check the code; on success the response carries the resident's session cookie."""
+    """Check the code; on success the response carries the resident's session cookie.
+    Refused from another site (login CSRF: a page elsewhere must not sign a visitor in as
+    someone else, whose account would then receive the visitor's reports)."""
+    refuse_cross_site(request)
     account, ip = f"phone:{clean_phone(phone) or ''}", client_ip(request)
     guard.check(account, ip)
     with db.transaction(write=True) as conn:
