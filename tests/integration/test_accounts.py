@@ -104,6 +104,16 @@ def test_changing_a_password_needs_the_old_one_and_refuses_common_ones(
         headers=headers,
     )
     assert short.status_code == 422 and "10 characters" in short.json()["message"]
+    # guessing the current password through a stolen session meets the sign-in limit
+    tries = [
+        client.post(
+            "/api/v1/auth/password",
+            json={"old_password": f"guess-{n}-wrong", "new_password": NEW},
+            headers=headers,
+        ).status_code
+        for n in range(6)
+    ]
+    assert tries[:4] == [422] * 4 and tries[-1] == 429
 
 
 def test_common_and_short_passwords_are_refused_for_new_accounts(conn: Connection) -> None:
@@ -113,6 +123,9 @@ def test_common_and_short_passwords_are_refused_for_new_accounts(conn: Connectio
         create_user(conn, "weak2", "Password123", "community_staff", JINYUAN)
     with pytest.raises(InvalidInput, match="at least 10"):
         create_user(conn, "weak3", "k9$vLp2a", "community_staff", JINYUAN)
+    for guessable in ("aaaaaaaaaaaa", "12345678901", "worker1worker1", "qwertyuiop12"):
+        with pytest.raises(InvalidInput, match="easy to guess|common"):
+            create_user(conn, "worker1", guessable, "community_staff", JINYUAN)
     # no composition rules: a long lower-case phrase is fine
     create_user(conn, "strong", "quiet river under stone", "community_staff", JINYUAN)
 

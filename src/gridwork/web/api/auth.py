@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from gridwork.config import Settings
 from gridwork.domain.access import Actor
-from gridwork.domain.errors import NotAuthenticated
+from gridwork.domain.errors import InvalidInput, NotAuthenticated
 from gridwork.services.accounts import change_password, revoke_own_session, sessions_of
 from gridwork.services.users import actor_from_token, issue_token, revoke_token
 from gridwork.web.cookies import set_private_cookie
@@ -169,20 +169,56 @@ def end_session(session_id: PathId, db: DbDep, settings: SettingsDep, actor: Act
     return Response(status_code=204)
 
 
+def change_own_password(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    guard: SignInGuard,
+    actor: Actor,
+    old_password: str,
+    new_password: str,
+    current: str | None,
+) -> int:
+    """`change_password`, with wrong current passwords counted as failed sign-ins: a stolen
+    session must not become a free oracle for guessing the real password."""
+    ip, account = client_ip(request), f"user:{actor.username.lower()}"
+    guard.check(account, ip)
+    try:
+        with db.transaction(write=True) as conn:
+            return change_password(
+                conn,
+                actor,
+                old_password,
+                new_password,
+                min_length=settings.password_min_length,
+                key=settings.secret_key,
+                current_token=current,
+            )
+    except InvalidInput as error:
+        if error.details.get("field") == "old_password":
+            guard.failed(account, ip)
+        raise
+
+
 @router.post("/password", response_model=PasswordChanged)
 def set_own_password(
-    request: Request, body: PasswordChange, db: DbDep, settings: SettingsDep, actor: ActorDep
+    request: Request,
+    body: PasswordChange,
+    db: DbDep,
+    settings: SettingsDep,
+    guard: GuardDep,
+    actor: ActorDep,
 ) -> PasswordChanged:
     """Change your password (the current one is required); every other token and session
     of yours ends, the one making this request stays."""
-    with db.transaction(write=True) as conn:
-        ended = change_password(
-            conn,
-            actor,
-            body.old_password,
-            body.new_password,
-            min_length=settings.password_min_length,
-            key=settings.secret_key,
-            current_token=current_token(request),
-        )
+    ended = change_own_password(
+        request,
+        db,
+        settings,
+        guard,
+        actor,
+        body.old_password,
+        body.new_password,
+        current_token(request),
+    )
     return PasswordChanged(ended=ended)

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from gridwork.domain.access import Actor
 from gridwork.domain.errors import GridworkError, InvalidInput
 from gridwork.services.accounts import (
-    change_password,
     deactivate_user,
     get_user_for,
     grant_role,
@@ -24,7 +23,8 @@ from gridwork.services.accounts import (
     ungrant_role,
 )
 from gridwork.services.open_work import open_work_of
-from gridwork.web.deps import SESSION_COOKIE, DbDep, MaybeActorDep, SettingsDep
+from gridwork.web.api.auth import change_own_password
+from gridwork.web.deps import SESSION_COOKIE, DbDep, GuardDep, MaybeActorDep, SettingsDep
 from gridwork.web.errors import status_for
 from gridwork.web.pages.common import PagesDep, to_signin
 from gridwork.web.schemas import PathId
@@ -199,6 +199,7 @@ def account_password(
     actor: MaybeActorDep,
     db: DbDep,
     settings: SettingsDep,
+    guard: GuardDep,
     old_password: Secret = "",
     new_password: Secret = "",
     repeat: Secret = "",
@@ -208,16 +209,16 @@ def account_password(
     try:
         if new_password != repeat:
             raise InvalidInput("the two new passwords differ", field="repeat")
-        with db.transaction(write=True) as conn:
-            change_password(
-                conn,
-                actor,
-                old_password,
-                new_password,
-                min_length=settings.password_min_length,
-                key=settings.secret_key,
-                current_token=request.cookies.get(SESSION_COOKIE),
-            )
+        change_own_password(
+            request,
+            db,
+            settings,
+            guard,
+            actor,
+            old_password,
+            new_password,
+            request.cookies.get(SESSION_COOKIE),
+        )
     except GridworkError as error:
         return _account_page(
             request, pages, actor, db, settings, status_code=status_for(error), error=error
