@@ -12,7 +12,7 @@ from tests.conftest import RolledBackDatabase
 from tests.factories import load_world
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
@@ -21,8 +21,9 @@ def test_pages_and_api_answers_carry_the_security_headers(
     conn: Connection, client: TestClient
 ) -> None:
     load_world(conn)
+    plain = TestClient(client.app, base_url="http://testserver")
     for path in ("/report", "/signin", "/api/v1/ping", "/map/grids.json?lat=26.6&lng=106.6"):
-        answer = client.get(path)
+        answer = plain.get(path)
         assert answer.status_code == 200, (path, answer.text)
         headers = answer.headers
         assert headers["content-security-policy"] == CSP, path
@@ -51,11 +52,14 @@ def test_hsts_is_sent_over_https_only(client: TestClient) -> None:
     assert answer.headers["strict-transport-security"] == "max-age=31536000"
 
 
-def test_a_plain_http_tile_server_is_allowed_for_images_only() -> None:
+def test_only_the_configured_tile_server_is_allowed_for_images() -> None:
     policy = content_security_policy("http://{s}.tiles.example.cn:8080/{z}/{x}/{y}.png")
-    assert "img-src 'self' data: https: http://*.tiles.example.cn:8080;" in policy
+    assert "img-src 'self' data: http://*.tiles.example.cn:8080;" in policy
     assert "script-src 'self';" in policy
-    assert content_security_policy("https://tiles.example.cn/{z}/{x}/{y}.png") == CSP
+    secure = content_security_policy("https://tiles.example.cn/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://tiles.example.cn;" in secure
+    # no other server: an integrator's photo URL must not load (and learn who looks)
+    assert content_security_policy("") == CSP
 
 
 def test_a_body_too_large_refusal_carries_the_headers_too(

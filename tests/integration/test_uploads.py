@@ -73,7 +73,9 @@ def uploads(conn: Connection, settings: Settings, media: Path) -> Iterator[TestC
     app = create_app(
         settings.model_copy(update={"media_dir": str(media)}), db=RolledBackDatabase(conn)
     )
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with TestClient(
+        app, raise_server_exceptions=False, base_url="https://testserver"
+    ) as test_client:
         yield test_client
 
 
@@ -132,7 +134,7 @@ def test_a_refused_report_leaves_no_photo_and_an_accepted_one_keeps_it(
     no_pin = uploads.post("/report", data={**REPORT, "lat": "", "lng": ""}, files=photo)
     assert no_pin.status_code == 422
     assert files_in(media) == []
-    once = {**REPORT, "idempotency": "form-1"}
+    once = {**REPORT, "idempotency": "0b6f1c1e-5d3a-4c43-9a57-2f0f7d6a8e21"}
     made = uploads.post("/report", data=once, files=photo, follow_redirects=False)
     assert made.status_code == 303, made.text
     again = uploads.post("/report", data=once, files=photo, follow_redirects=False)

@@ -18,18 +18,20 @@ NO_STORE = (b"cache-control", b"no-store")
 
 
 def tile_source(tile_url: str) -> str | None:
-    """The CSP source a plain-http tile server needs (https ones are allowed already);
-    Leaflet's `{s}` subdomain placeholder becomes a wildcard."""
+    """The CSP source the configured tile server needs; Leaflet's `{s}` subdomain
+    placeholder becomes a wildcard."""
     parts = urlsplit(tile_url)
-    if parts.scheme != "http" or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return "http://" + parts.netloc.replace("{s}", "*")
+    return f"{parts.scheme}://" + parts.netloc.replace("{s}", "*")
 
 
 def content_security_policy(tile_url: str = "") -> str:
     """The pages' policy: scripts, styles and everything else from this site only; images
-    also from https tile servers (and the configured one) and data: URLs."""
-    images = ["'self'", "data:", "https:"]
+    also from the configured tile server and data: URLs. Not from any https server: a
+    photo URL an integrator sent would otherwise load on staff pages and tell its server
+    who is looking (the pages link to such photos instead)."""
+    images = ["'self'", "data:"]
     extra = tile_source(tile_url)
     if extra:
         images.append(extra)
