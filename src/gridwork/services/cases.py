@@ -120,11 +120,9 @@ def resolve_case_id(case_ref: str) -> int:
     return number
 
 
-def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> dict[str, Any]:
-    """A case the actor may see, with its timeline; NotFound if missing or out of scope.
-
-    The view shows the reporter's name and phone, so reading it is audited (purpose: case).
-    """
+def visible_case(conn: Connection, actor: Actor, case_ref: str) -> RowMapping:
+    """The case `case_ref` names if the actor answers for it; NotFound for a case that is
+    missing and for one out of scope alike (nothing to enumerate)."""
     row = (
         conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
         .mappings()
@@ -132,6 +130,15 @@ def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> 
     )
     if row is None or not is_visible_to(actor, row):
         raise NotFound(f"no case {case_ref}")
+    return row
+
+
+def get_case_for(conn: Connection, actor: Actor, case_ref: str, *, key: str) -> dict[str, Any]:
+    """A case the actor may see, with its timeline; NotFound if missing or out of scope.
+
+    The view shows the reporter's name and phone, so reading it is audited (purpose: case).
+    """
+    row = visible_case(conn, actor, case_ref)
     return staff_view(conn, row, case_disclosure(conn, actor, row, "read", key=key))
 
 
@@ -192,13 +199,7 @@ def reissue_case_secret(
         row = _by_reference(conn, case_ref, secret, secret_key, previous_keys)
         reader = Reader(None, RESIDENT)
     else:
-        found = (
-            conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
-            .mappings()
-            .first()
-        )
-        if found is None or not is_visible_to(actor, found):
-            raise NotFound(f"no case {case_ref}")
+        found = visible_case(conn, actor, case_ref)
         if not may_take(
             actor.roles_over([found["area_code"], found["handler_unit"]]), Action.ACCEPT
         ):
@@ -324,13 +325,7 @@ def act_on_case(
             raise PermissionDenied(f"a resident may only {' or '.join(sorted(RESIDENT_ACTIONS))}")
         label = RESIDENT
     else:
-        found = (
-            conn.execute(select(cases).where(cases.c.id == resolve_case_id(case_ref)))
-            .mappings()
-            .first()
-        )
-        if found is None or not is_visible_to(actor, found):
-            raise NotFound(f"no case {case_ref}")
+        found = visible_case(conn, actor, case_ref)
         row = found
         require_action(actor, row, action)
         label = actor.username

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, select, update
 
 from gridwork.domain.access import Actor, may_take
-from gridwork.domain.errors import Conflict, InvalidInput, NotFound
+from gridwork.domain.errors import Conflict, InvalidInput
 from gridwork.domain.publication import PUBLIC_DECIMALS, public_distance
 from gridwork.domain.workflow import OPEN_STATUSES, Action
 from gridwork.services.case_views import staff_view
@@ -22,7 +22,7 @@ from gridwork.services.cases import (
     is_visible_to,
     load_case,
     require_action,
-    resolve_case_id,
+    visible_case,
 )
 from gridwork.services.clock import utcnow
 from gridwork.services.publication import published
@@ -107,7 +107,7 @@ def suggestions(conn: Connection, category: str, lat: float, lng: float) -> list
 
 def duplicates_of(conn: Connection, actor: Actor, case_ref: str) -> list[dict[str, Any]]:
     """For staff on a case: open cases of its category within 50 m that they can see."""
-    row = _visible(conn, actor, case_ref)
+    row = visible_case(conn, actor, case_ref)
     if row["lat"] is None or row["lng"] is None:
         return []
     return [
@@ -131,13 +131,6 @@ def may_merge(actor: Actor, view: dict[str, Any]) -> bool:
     return may_take(actor.roles_over([view["area_code"], view["handler_unit"]]), Action.MERGE)
 
 
-def _visible(conn: Connection, actor: Actor, case_ref: str) -> RowMapping:
-    row = load_case(conn, resolve_case_id(case_ref))
-    if not is_visible_to(actor, row):
-        raise NotFound(f"no case {case_ref}")
-    return row
-
-
 def merge_case(
     conn: Connection,
     actor: Actor,
@@ -151,8 +144,8 @@ def merge_case(
     reporter, and those of duplicates merged into it before, follow the survivor). Answers
     the survivor with its reporter's contact (audited)."""
     now = now or utcnow()
-    duplicate = _visible(conn, actor, case_ref)
-    survivor = _visible(conn, actor, into_ref)
+    duplicate = visible_case(conn, actor, case_ref)
+    survivor = visible_case(conn, actor, into_ref)
     if duplicate["id"] == survivor["id"]:
         raise InvalidInput("a case cannot be merged into itself", field="into")
     if survivor["status"] not in _OPEN or survivor["merged_into_id"] is not None:

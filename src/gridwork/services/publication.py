@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, select, update
 
 from gridwork.domain.access import Actor
-from gridwork.domain.errors import InvalidInput, NotFound, PermissionDenied
+from gridwork.domain.errors import InvalidInput, PermissionDenied
 from gridwork.domain.people import Purpose
 from gridwork.domain.publication import (
     Publicity,
@@ -25,7 +25,7 @@ from gridwork.domain.publication import (
     public_coordinate,
     staff_choice,
 )
-from gridwork.services.cases import is_visible_to, load_case, resolve_case_id
+from gridwork.services.cases import visible_case
 from gridwork.services.clock import utcnow
 from gridwork.services.disclosure import disclose
 from gridwork.store.tables import areas, case_events, cases, categories
@@ -153,9 +153,7 @@ def set_publicity(
 ) -> PublicityView:
     """Hide a public case, publish a hidden one again, or redact what the public sees of it
     (its text, its photo). Audited. Restricted and private cases stay as they are."""
-    row = load_case(conn, resolve_case_id(case_ref))
-    if not is_visible_to(actor, row):
-        raise NotFound(f"no case {case_ref}")
+    row = visible_case(conn, actor, case_ref)
     if not may_set_publicity(actor.roles_over([row["area_code"], row["handler_unit"]])):
         raise PermissionDenied("your role may not change what the public sees of this case")
     chosen = staff_choice(change.publicity)
@@ -197,9 +195,7 @@ def set_publicity(
 def publicity_of(conn: Connection, actor: Actor, case_id: int) -> PublicityView:
     """A case's publication settings, for staff who can see the case and may change them;
     NotFound otherwise."""
-    row = load_case(conn, case_id)
-    if not is_visible_to(actor, row):
-        raise NotFound(f"no case {case_id}")
+    row = visible_case(conn, actor, str(case_id))
     return PublicityView(
         id=row["id"],
         reference=row["reference"],
