@@ -10,15 +10,31 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import SMALL_DEMO, run_cli, running_server
 
-DEMO_POINT = {"lat": 26.668, "long": 106.631}  # inside Jinyuan in the demo's layout
+DEMO_POINT: dict[str, float] = {}  # inside Jinyuan's first grid, read from the demo built
+
+
+def _inside_jinyuan(url: str) -> dict[str, float]:
+    """The middle of Jinyuan's first grid (the synthetic city's layout follows its size)."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        box = conn.execute(
+            text(
+                "SELECT min_lon, min_lat, max_lon, max_lat FROM area_geometries "
+                "WHERE code = '520115007005001'"
+            )
+        ).one()
+    engine.dispose()
+    return {"lat": (box[1] + box[3]) / 2, "long": (box[0] + box[2]) / 2}
 
 
 @pytest.fixture
 def served(fresh_url: str) -> Any:
     assert run_cli(fresh_url, "demo", *SMALL_DEMO).returncode == 0
+    DEMO_POINT.update(_inside_jinyuan(fresh_url))
     made = run_cli(fresh_url, "apikeys", "create", "three-client", "--area", "520115")
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip().splitlines()[-1]

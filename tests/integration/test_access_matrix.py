@@ -28,6 +28,7 @@ from gridwork.domain.access import (
 )
 from gridwork.domain.accounts import USER_MANAGERS
 from gridwork.domain.mediation import MEDIATION_LOG_READERS, MEDIATORS
+from gridwork.domain.publication import PUBLICITY_EDITORS
 from gridwork.domain.workflow import Action
 from gridwork.services.clock import utcnow
 from gridwork.services.community import propose
@@ -96,6 +97,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/v1/cases/{case}", personal=REPORTER_READERS),
     Endpoint("POST", "/api/v1/cases/{case}/actions", {"action": "accept"}, roles=DESK),
     Endpoint("POST", "/api/v1/cases/{case}/secret", roles=DESK),
+    Endpoint(
+        "PUT", "/api/v1/cases/{case}/publicity", {"publicity": "hidden"}, roles=PUBLICITY_EDITORS
+    ),
     Endpoint(
         "POST",
         "/api/v1/households",

@@ -247,8 +247,9 @@ def test_codes_are_capped_per_phone_per_day_in_the_database(
     with pytest.raises(RateLimited):
         resident_auth.request_code(conn, PHONE, secret_key=SECRET, sender=outbox)
     assert len(outbox.sent) == 10
-    # Another process (a fresh in-memory throttle) is refused too: the count is shared.
-    client.app.state.guard = SignInGuard.build(5, 20)  # type: ignore[attr-defined]
+    # Another process (a guard of its own) is refused too: the count is in the database.
+    state = client.app.state  # type: ignore[attr-defined]
+    state.guard = SignInGuard(state.db, per_pair=5, per_account=50, per_client=20)
     answer = client.post("/api/v1/resident/code", json={"phone": PHONE})
     assert answer.status_code == 429 and len(outbox.sent) == 10
 

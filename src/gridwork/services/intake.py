@@ -213,6 +213,7 @@ def new_case(
         "event_count": 1,
         "media_url": report.media_url,
         "publicity": report.publicity.value,
+        "public_media": True,
         **checked,
     }
     return values, secret
