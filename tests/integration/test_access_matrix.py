@@ -399,7 +399,7 @@ ENDPOINTS += [
     Endpoint(
         "POST",
         "/api/v1/users/{worker}/grants",
-        {"role": "community_staff", "area": GRID1},
+        {"role": "auditor", "area": GRID1},  # community_staff is granted at communities only
         roles=USER_MANAGERS,
     ),
     Endpoint("DELETE", f"/api/v1/users/{{worker}}/grants/grid_worker/{GRID1}", roles=USER_MANAGERS),

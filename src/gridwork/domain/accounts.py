@@ -43,7 +43,7 @@ ROLE_CODE_LENGTHS: dict[Role, frozenset[int]] = {
     Role.STREET_ADMIN: frozenset({9}),
     Role.DISTRICT_ADMIN: frozenset({6}),
     Role.CITY_ADMIN: frozenset({4}),
-    Role.AUDITOR: frozenset({4, 6, 9, 12}),
+    Role.AUDITOR: frozenset({4, 6, 9, 12, 15}),
     Role.ADMIN: frozenset({0, 2}),
 }
 
