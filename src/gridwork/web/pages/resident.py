@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from gridwork.config import Settings
+from gridwork.domain.access import Actor
 from gridwork.domain.errors import GridworkError, InvalidInput, NotFound
 from gridwork.domain.publication import Publicity
 from gridwork.services.cases import (
@@ -27,10 +29,12 @@ from gridwork.services.intake import (
 )
 from gridwork.services.outlines import grid_outlines_near, map_centre
 from gridwork.web.cookies import set_private_cookie
+from gridwork.web.database import Database
 from gridwork.web.deps import DbDep, LocatorDep, MaybeActorDep, SettingsDep
 from gridwork.web.origin import refuse_cross_site
 from gridwork.web.pages.common import PagesDep
 from gridwork.web.pages.resident_session import resident_scope
+from gridwork.web.pages.templating import Pages
 from gridwork.web.photos import photo_from, photo_url, storing
 
 router = APIRouter(include_in_schema=False)
@@ -279,6 +283,22 @@ def track(
     secret = _secret_for(request, reference)
     if not secret:
         return RedirectResponse("/track", status_code=303)
+    return _track_page(
+        request, pages, actor, db, settings, reference, secret, new=bool(new), renewed=bool(renewed)
+    )
+
+
+def _track_page(
+    request: Request,
+    pages: Pages,
+    actor: Actor | None,
+    db: Database,
+    settings: Settings,
+    reference: str,
+    secret: str,
+    **extra: Any,
+) -> Response:
+    """The reporter's page of their case (read with the secret their browser holds)."""
     with db.transaction() as conn:
         view = get_case_for_resident(
             conn,
@@ -287,15 +307,7 @@ def track(
             secret_key=settings.secret_key,
             previous_keys=settings.previous_keys,
         )
-    return pages.render(
-        request,
-        "track.html",
-        actor,
-        case=view,
-        secret=secret,
-        new=bool(new),
-        renewed=bool(renewed),
-    )
+    return pages.render(request, "track.html", actor, case=view, secret=secret, **extra)
 
 
 @router.post("/track/{reference}/rate")
@@ -330,21 +342,15 @@ def rate(
                 previous_keys=settings.previous_keys,
             )
     except GridworkError as error:
-        with db.transaction() as conn:
-            view = get_case_for_resident(
-                conn,
-                reference,
-                secret,
-                secret_key=settings.secret_key,
-                previous_keys=settings.previous_keys,
-            )
-        return pages.render(
+        return _track_page(
             request,
-            "track.html",
+            pages,
             actor,
+            db,
+            settings,
+            reference,
+            secret,
             status_code=422,
-            case=view,
-            secret=secret,
             error=error,
             form={"rating": rating, "comment": comment},
         )
